@@ -1,0 +1,31 @@
+// @ts-check
+import node from '@astrojs/node';
+import { defineConfig } from 'astro/config';
+
+/**
+ * Server-rendered Astro on Node. server/main.ts runs the built handler inside its own
+ * http.Server (graceful shutdown, security headers, body limit, background worker).
+ * Behind a reverse proxy, list the public host names in ALLOWED_DOMAINS (comma-separated)
+ * so that X-Forwarded-Host/-Proto are trusted for them (see README, "Behind a proxy").
+ */
+const allowedDomains = (process.env.ALLOWED_DOMAINS ?? '')
+  .split(',')
+  .map((h) => h.trim())
+  .filter(Boolean)
+  .map((hostname) => ({ hostname }));
+
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone', bodySizeLimit: 25 * 1024 * 1024 }),
+  server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
+  security: { checkOrigin: true, allowedDomains },
+  // No inline <style>: the CSP allows styles from our own origin only.
+  build: { inlineStylesheets: 'never' },
+  devToolbar: { enabled: false },
+  // Sessions are ours (src/server/accounts/sessions.ts), not Astro's.
+  session: false,
+  vite: {
+    build: { assetsInlineLimit: 0 },
+    ssr: { external: ['@electric-sql/pglite', '@node-rs/argon2', 'pg', 'nodemailer'] },
+  },
+});

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely/migration';
+import * as foundation from './2026-11-27T190000_foundation.ts';
+
+/**
+ * Every migration, by name. Names sort in the order they run; a landed migration is never
+ * edited (write a new one). Listed statically so that the bundled server, plain Node scripts
+ * and tests all see the same set.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-27T190000_foundation': foundation,
+};

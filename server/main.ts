@@ -1,0 +1,95 @@
+/**
+ * Production entry point (`npm run serve`, and `npm start` after a build).
+ * Validates configuration, opens and migrates the database before listening, serves the
+ * built Astro handler inside our own http.Server, runs the background worker, and on
+ * SIGTERM/SIGINT stops accepting, lets requests in flight finish, then closes the database.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+const { ConfigError, getConfig } = await import('../src/server/config.ts');
+const { log } = await import('../src/server/log.ts');
+
+let config;
+try {
+  config = getConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\nSee README.md, "Configuration".\n`);
+    process.exit(78);
+  }
+  throw e;
+}
+
+const { initApp, closeApp } = await import('../src/server/app.ts');
+const { securityHeaders } = await import('../src/server/http/security-headers.ts');
+const { startWorker } = await import('../src/server/worker.ts');
+
+try {
+  await initApp();
+} catch (e) {
+  log.error('database start failed', { error: e });
+  process.exit(1);
+}
+
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const entry = path.join(root, 'dist/server/entry.mjs');
+const { handler } = (await import(pathToFileURL(entry).href)) as {
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+};
+
+const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (req, res) => {
+  const started = performance.now();
+  const https = config.trustProxy ? req.headers['x-forwarded-proto'] === 'https' : false;
+  for (const [k, v] of Object.entries(securityHeaders(https || config.publicUrl.startsWith('https:')))) res.setHeader(k, v);
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > config.bodyLimitBytes) {
+    res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+    res.end('Payload too large');
+    req.resume();
+    return;
+  }
+  res.on('finish', () => {
+    if (req.url === '/healthz') return;
+    log.info('request', {
+      method: req.method,
+      path: req.url?.split('?')[0],
+      status: res.statusCode,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  handler(req, res);
+});
+
+const worker = startWorker(config);
+
+server.listen(config.port, config.host, () => {
+  log.info('listening', { url: `http://${config.host}:${config.port}`, publicUrl: config.publicUrl });
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info('shutting down', { signal });
+  const force = setTimeout(() => {
+    log.warn('forced exit after 10 s');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  await worker.stop();
+  // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await closeApp();
+  log.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

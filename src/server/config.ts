@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read once from the environment and validated.
+ * Every variable is documented in README.md ("Configuration"); a bad value stops the
+ * process at start with a message naming the variable.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  production: boolean;
+  trustProxy: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  bodyLimitBytes: number;
+  session: {
+    residentIdleSeconds: number;
+    residentAbsoluteSeconds: number;
+    staffIdleSeconds: number;
+    staffAbsoluteSeconds: number;
+  };
+}
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  PORT: positiveInt.max(65535).default(4321),
+  HOST: z.string().min(1).default('localhost'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  NODE_ENV: z.string().default('development'),
+  TRUST_PROXY: bool.default(false),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  MAIL_FROM: z.string().min(3).default('Baku Dengar <no-reply@localhost>'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  BODY_LIMIT_MB: positiveInt.max(200).default(20),
+  SESSION_RESIDENT_IDLE_DAYS: positiveInt.default(14),
+  SESSION_RESIDENT_MAX_DAYS: positiveInt.default(30),
+  SESSION_STAFF_IDLE_HOURS: positiveInt.default(4),
+  SESSION_STAFF_MAX_HOURS: positiveInt.default(12),
+});
+
+export class ConfigError extends Error {}
+
+/** Parses an environment into AppConfig; throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    publicUrl,
+    production: e.NODE_ENV === 'production',
+    trustProxy: e.TRUST_PROXY,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_MB * 1024 * 1024,
+    session: {
+      residentIdleSeconds: e.SESSION_RESIDENT_IDLE_DAYS * 86400,
+      residentAbsoluteSeconds: e.SESSION_RESIDENT_MAX_DAYS * 86400,
+      staffIdleSeconds: e.SESSION_STAFF_IDLE_HOURS * 3600,
+      staffAbsoluteSeconds: e.SESSION_STAFF_MAX_HOURS * 3600,
+    },
+  };
+}
+
+const CONFIG_KEY = Symbol.for('baku-dengar.config');
+
+/** The process-wide configuration (parsed on first use). */
+export function getConfig(): AppConfig {
+  const g = globalThis as { [CONFIG_KEY]?: AppConfig };
+  return (g[CONFIG_KEY] ??= parseConfig(process.env));
+}

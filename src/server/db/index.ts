@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type DbKind = 'postgres' | 'pglite';
+
+export interface DbHandle {
+  db: Db;
+  kind: DbKind;
+  /** Closes the pool or the embedded database (and releases its data-dir lock). */
+  close(): Promise<void>;
+}
+
+// Dates and 64-bit integers come back from PostgreSQL as strings by default; counts are
+// small enough for numbers, and ids of bigint columns stay strings in the schema types.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => (/^-?\d{1,15}$/.test(v) ? Number(v) : v));
+
+/**
+ * Opens the database: a pg.Pool when `databaseUrl` is set, otherwise an embedded PGlite
+ * persisted in `dataDir/pglite` (or in memory when `dataDir` is null, for tests).
+ */
+export async function openDb(opts: { databaseUrl?: string; dataDir: string | null; poolSize?: number }): Promise<DbHandle> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  let release = () => {};
+  let dir: string | undefined;
+  if (opts.dataDir) {
+    dir = path.join(opts.dataDir, 'pglite');
+    fs.mkdirSync(dir, { recursive: true });
+    release = lockDataDir(opts.dataDir);
+  }
+  const pglite = new PGlite(dir, { extensions: { pg_trgm } });
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      release();
+    },
+  };
+}
+
+/**
+ * The embedded database is a single-process store: a second process opening the same
+ * folder would corrupt it. A pid file refuses that with a clear message.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'pglite.pid');
+  try {
+    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by process ${pid}. ` +
+          'Stop that process first, or set DATABASE_URL to use a PostgreSQL server that several processes can share.',
+      );
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  fs.writeFileSync(lockFile, String(process.pid));
+  return () => {
+    try {
+      if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import { isMessageKey, type MessageKey } from '../i18n/index.ts';
+
+/** A translatable message: a dictionary key and its placeholders. */
+export interface Msg {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+}
+
+/** Field name → message; `_form` holds a message about the whole form. */
+export type FieldErrors = Record<string, Msg>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+export const fail = (field: string, key: MessageKey, params?: Msg['params']): { ok: false; errors: FieldErrors } => ({
+  ok: false,
+  errors: { [field]: { key, params } },
+});
+
+function issueMessage(issue: z.core.$ZodIssue): Msg {
+  if (isMessageKey(issue.message)) return { key: issue.message };
+  switch (issue.code) {
+    case 'too_small':
+      return Number(issue.minimum) <= 1 ? { key: 'err.required' } : { key: 'err.tooShort', params: { min: Number(issue.minimum) } };
+    case 'too_big':
+      return { key: 'err.tooLong', params: { max: Number(issue.maximum) } };
+    case 'invalid_format':
+      return issue.format === 'email' ? { key: 'err.email' } : { key: 'err.invalidChoice' };
+    case 'invalid_type':
+      return { key: 'err.required' };
+    default:
+      return { key: 'err.invalidChoice' };
+  }
+}
+
+/**
+ * Validates input against a schema; on failure returns the first message of each field,
+ * ready to show next to it.
+ */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): Result<z.output<S>> {
+  const r = schema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  const errors: FieldErrors = {};
+  for (const issue of r.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    errors[field] ??= issueMessage(issue);
+  }
+  return { ok: false, errors };
+}
+
+/** FormData → plain object of strings (last value wins; files are dropped). */
+export function formToObject(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === 'string') out[k] = v;
+  return out;
+}

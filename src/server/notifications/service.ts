@@ -1,0 +1,63 @@
+import { translator, type Locale, type MessageKey } from '../../i18n/index.ts';
+import type { Db } from '../db/index.ts';
+import type { OutboxRow } from '../db/schema.ts';
+import { insertOutbox, selectOutboxPage } from './queries.ts';
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * Builds an email from dictionary keys in the recipient's language: a plain-text part and
+ * an HTML part with the same content (links made clickable, nothing else).
+ */
+export function composeEmail(
+  locale: Locale,
+  subjectKey: MessageKey,
+  bodyKey: MessageKey,
+  params: Record<string, string | number>,
+): EmailContent {
+  const t = translator(locale);
+  const subject = t(subjectKey, params);
+  const body = t(bodyKey, params);
+  const footer = t('email.footer');
+  const text = `${body}\n\n--\n${footer}\n`;
+  const paragraphs = body
+    .split(/\n{2,}/)
+    .map((p) =>
+      escapeHtml(p)
+        .replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')
+        .replace(/\n/g, '<br>'),
+    )
+    .map((p) => `<p>${p}</p>`)
+    .join('\n');
+  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:40em">${paragraphs}<hr><p style="color:#555;font-size:90%">${escapeHtml(footer)}</p></body></html>`;
+  return { subject, text, html };
+}
+
+/**
+ * Queues an email. Call it with the transaction of the change that causes it: the message
+ * exists only if the change commits, and is delivered after commit by the worker.
+ */
+export function enqueueEmail(db: Db, to: string, locale: Locale, template: string, content: EmailContent): Promise<string> {
+  return insertOutbox(db, {
+    to_email: to,
+    locale,
+    template,
+    subject: content.subject,
+    text_body: content.text,
+    html_body: content.html,
+  });
+}
+
+export async function listOutbox(db: Db, beforeId?: string, pageSize = 50): Promise<{ messages: OutboxRow[]; nextBeforeId: string | null }> {
+  const rows = await selectOutboxPage(db, { beforeId, limit: pageSize + 1 });
+  const messages = rows.slice(0, pageSize);
+  return { messages, nextBeforeId: rows.length > pageSize ? String(messages.at(-1)!.id) : null };
+}

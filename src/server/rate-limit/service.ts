@@ -1,0 +1,41 @@
+import type { Db } from '../db/index.ts';
+import { deleteWindowsBefore, incrementWindow } from './queries.ts';
+
+export interface RateRule {
+  /** Namespace of the counter, e.g. "signin:ip". */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export type RateResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** Named limits; every place that limits uses one of these. */
+export const RATE_RULES = {
+  signInPerAccount: { name: 'signin:account', limit: 5, windowSeconds: 60 },
+  signInPerAddress: { name: 'signin:ip', limit: 20, windowSeconds: 60 },
+  signUpPerAddress: { name: 'signup:ip', limit: 10, windowSeconds: 3600 },
+  resetPerAccount: { name: 'reset:account', limit: 3, windowSeconds: 3600 },
+  resetPerAddress: { name: 'reset:ip', limit: 10, windowSeconds: 3600 },
+  passwordChangePerUser: { name: 'password:user', limit: 5, windowSeconds: 300 },
+} as const satisfies Record<string, RateRule>;
+
+/**
+ * Counts one hit against each rule (fixed windows, counted in the database so that the
+ * limit holds across processes) and refuses when any is over its limit.
+ */
+export async function hit(db: Db, checks: Array<[RateRule, string]>, now = new Date()): Promise<RateResult> {
+  let retry = 0;
+  for (const [rule, subject] of checks) {
+    const windowMs = rule.windowSeconds * 1000;
+    const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+    const count = await incrementWindow(db, `${rule.name}:${subject}`, start);
+    if (count > rule.limit) retry = Math.max(retry, Math.ceil((start.getTime() + windowMs - now.getTime()) / 1000));
+  }
+  return retry > 0 ? { ok: false, retryAfterSeconds: retry } : { ok: true };
+}
+
+/** Drops windows that ended more than a day ago (called by the background worker). */
+export function pruneRateLimits(db: Db, now = new Date()): Promise<number> {
+  return deleteWindowsBefore(db, new Date(now.getTime() - 86400_000));
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { AreaKind, Sector, UnitKind } from '../db/schema.ts';
+
+/** Where db/seeds lives: the project root is the working directory of every npm script. */
+export function seedsDir(): string {
+  return path.resolve(process.env.BAKU_SEEDS_DIR ?? 'db/seeds');
+}
+
+export function slugify(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function readCsv(file: string): Record<string, string>[] {
+  return parse(fs.readFileSync(path.join(seedsDir(), file), 'utf8'), { columns: true, skip_empty_lines: true, trim: true });
+}
+
+function unitKind(shortName: string): UnitKind {
+  if (shortName.startsWith('Kecamatan ')) return 'kecamatan';
+  if (shortName.startsWith('Puskesmas ')) return 'puskesmas';
+  return 'agency';
+}
+
+/**
+ * Loads the city's units and areas from db/seeds (see db/seeds/SOURCES-ambon.md).
+ * Idempotent: rows are matched by short name / Kemendagri code and updated in place, so a
+ * corrected CSV is picked up at the next start and ids stay stable.
+ */
+export async function seedReferenceData(db: Db): Promise<{ units: number; areas: number }> {
+  const units = readCsv('units.csv').map((r) => ({
+    slug: slugify(r.short_name!),
+    short_name: r.short_name!,
+    name: r.name!,
+    sector: r.sector as Sector,
+    kind: unitKind(r.short_name!),
+  }));
+  const areas = readCsv('areas.csv').map((r) => ({
+    code: r.kemendagri_code!,
+    name: r.name!,
+    kind: r.kind as AreaKind,
+    kecamatan_code: r.kemendagri_code!.split('.').slice(0, 3).join('.'),
+  }));
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('units')
+      .values(units)
+      .onConflict((oc) =>
+        oc.column('short_name').doUpdateSet({
+          name: sql`excluded.name`,
+          sector: sql`excluded.sector`,
+          kind: sql`excluded.kind`,
+          slug: sql`excluded.slug`,
+        }),
+      )
+      .execute();
+    await trx
+      .insertInto('areas')
+      .values(areas)
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet({ name: sql`excluded.name`, kind: sql`excluded.kind`, kecamatan_code: sql`excluded.kecamatan_code` }),
+      )
+      .execute();
+  });
+  return { units: units.length, areas: areas.length };
+}

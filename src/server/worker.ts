@@ -1,0 +1,38 @@
+import { deleteExpiredSessions } from './accounts/queries.ts';
+import { initApp } from './app.ts';
+import type { AppConfig } from './config.ts';
+import { log } from './log.ts';
+import { createTransport, deliverDueEmails } from './notifications/worker.ts';
+import { pruneRateLimits } from './rate-limit/service.ts';
+
+/**
+ * Background work of one process: deliver queued emails (every few seconds) and prune
+ * expired sessions and old rate-limit windows (hourly). Safe to run in every process:
+ * messages are claimed with FOR UPDATE SKIP LOCKED; pruning is idempotent.
+ */
+export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Promise<void> } {
+  const transport = createTransport(config.smtpUrl, config.mailFrom);
+  let running: Promise<unknown> = Promise.resolve();
+  let lastPrune = 0;
+  const tick = async () => {
+    const { db } = await initApp();
+    while ((await deliverDueEmails(db, transport)) > 0) {
+      /* drain the queue */
+    }
+    if (Date.now() - lastPrune > 3600_000) {
+      lastPrune = Date.now();
+      await deleteExpiredSessions(db, new Date());
+      await pruneRateLimits(db);
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(tick).catch((e) => log.error('worker tick failed', { error: e }));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
