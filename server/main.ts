@@ -42,7 +42,8 @@ const { handler } = (await import(pathToFileURL(entry).href)) as {
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 };
 
-const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (req, res) => {
+// 64 kB of headers: the Markdown preview (a GET) carries up to 5,000 characters in its URL.
+const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
   const started = performance.now();
   const https = config.trustProxy ? req.headers['x-forwarded-proto'] === 'https' : false;
   for (const [k, v] of Object.entries(securityHeaders(https || config.publicUrl.startsWith('https:')))) res.setHeader(k, v);

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-27T190000_foundation.ts';
+import * as feedback from './2026-11-27T200000_feedback.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -8,4 +9,5 @@ import * as foundation from './2026-11-27T190000_foundation.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-27T190000_foundation': foundation,
+  '2026-11-27T200000_feedback': feedback,
 };

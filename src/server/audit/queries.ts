@@ -29,7 +29,7 @@ export interface AuditFilter {
   objectId?: string;
   actorId?: string;
   /** Keyset: entries with id below this one. */
-  beforeId?: string;
+  beforeId?: number;
   limit: number;
 }
 

@@ -37,13 +37,13 @@ export function recordAudit(
 
 export interface AuditPage {
   entries: AuditRow[];
-  nextBeforeId: string | null;
+  nextBeforeId: number | null;
 }
 
 export async function listAudit(db: Db, filter: Omit<AuditFilter, 'limit'>, pageSize = 50): Promise<AuditPage> {
   const rows = await selectAuditEntries(db, { ...filter, limit: pageSize + 1 });
   const entries = rows.slice(0, pageSize);
-  return { entries, nextBeforeId: rows.length > pageSize ? String(entries.at(-1)!.id) : null };
+  return { entries, nextBeforeId: rows.length > pageSize ? entries.at(-1)!.id : null };
 }
 
 export const listAuditActions = selectAuditActions;

@@ -14,9 +14,12 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-// Dates and 64-bit integers come back from PostgreSQL as strings by default; counts are
-// small enough for numbers, and ids of bigint columns stay strings in the schema types.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => (/^-?\d{1,15}$/.test(v) ? Number(v) : v));
+// Both drivers return the same JavaScript types: bigint ids and counts as numbers (they stay
+// far below 2^53), and calendar dates (DATE) as 'YYYY-MM-DD' strings, never shifted by a
+// time zone.
+const DATE_OID = 1082;
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(DATE_OID, (v) => v);
 
 /**
  * Opens the database: a pg.Pool when `databaseUrl` is set, otherwise an embedded PGlite
@@ -37,7 +40,7 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     fs.mkdirSync(dir, { recursive: true });
     release = lockDataDir(opts.dataDir);
   }
-  const pglite = new PGlite(dir, { extensions: { pg_trgm } });
+  const pglite = new PGlite(dir, { extensions: { pg_trgm }, parsers: { [DATE_OID]: (v: string) => v } });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {

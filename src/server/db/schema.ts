@@ -89,7 +89,7 @@ export interface RateLimitTable {
 }
 
 export interface AuditLogTable {
-  id: Generated<string>;
+  id: Generated<number>;
   at: Timestamp;
   actor_id: string | null;
   actor_label: string;
@@ -104,7 +104,7 @@ export interface AuditLogTable {
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'logged' | 'failed';
 
 export interface OutboxTable {
-  id: Generated<string>;
+  id: Generated<number>;
   created_at: Timestamp;
   to_email: string;
   locale: 'id' | 'en';
@@ -120,7 +120,133 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+export type FeedbackKind = 'keluhan' | 'apresiasi' | 'saran' | 'pertanyaan';
+export const FEEDBACK_KINDS: readonly FeedbackKind[] = ['keluhan', 'apresiasi', 'saran', 'pertanyaan'];
+export type ModerationState = 'pending' | 'published' | 'rejected' | 'hidden';
+export type HandlingStatus = 'received' | 'assigned' | 'in_progress' | 'responded' | 'resolved' | 'closed' | 'reopened';
+export const HANDLING_STATUSES: readonly HandlingStatus[] = ['received', 'assigned', 'in_progress', 'responded', 'resolved', 'closed', 'reopened'];
+export type FeedbackEventKind =
+  | 'submitted'
+  | 'status'
+  | 'response'
+  | 'note'
+  | 'info_request'
+  | 'info_added'
+  | 'rating'
+  | 'reopened'
+  | 'published'
+  | 'rejected'
+  | 'assigned';
+export type FlagReason = 'spam' | 'abusive' | 'personal_data' | 'other';
+export const FLAG_REASONS: readonly FlagReason[] = ['spam', 'abusive', 'personal_data', 'other'];
+
+export interface HolidayTable {
+  date: ColumnType<string, string, string>;
+  kind: 'libur_nasional' | 'cuti_bersama' | 'lokal';
+  name_id: string;
+  name_en: string;
+  provisional: Generated<boolean>;
+}
+
+export interface FeedbackTable {
+  id: Generated<number>;
+  tracking_hash: string;
+  idempotency_hash: string | null;
+  kind: FeedbackKind;
+  unit_id: number | null;
+  sector: Sector | null;
+  area_id: number | null;
+  kecamatan_code: string | null;
+  location_text: string | null;
+  occurred_on: ColumnType<string | null, string | null | undefined, string | null>;
+  title: string;
+  body_md: string;
+  body_html: string;
+  officer_named: string | null;
+  anonymous: Generated<boolean>;
+  confidential: Generated<boolean>;
+  author_id: string | null;
+  moderation_state: Generated<ModerationState>;
+  status: Generated<HandlingStatus>;
+  support_count: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  published_at: Date | null;
+  responded_at: Date | null;
+  closed_at: Date | null;
+  search: ColumnType<string, never, never>;
+}
+
+export interface FeedbackContactTable {
+  feedback_id: number;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  locale: Generated<'id' | 'en'>;
+}
+
+export interface FeedbackEventTable {
+  id: Generated<number>;
+  feedback_id: number;
+  at: Generated<Date>;
+  kind: FeedbackEventKind;
+  public: boolean;
+  actor_id: string | null;
+  actor_role: string | null;
+  from_status: HandlingStatus | null;
+  to_status: HandlingStatus | null;
+  body_md: string | null;
+  body_html: string | null;
+}
+
+export interface FeedbackPhotoTable {
+  id: Generated<number>;
+  feedback_id: number;
+  file_name: string;
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
+  width: number;
+  height: number;
+  bytes: number;
+  hidden: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface FeedbackSupportTable {
+  feedback_id: number;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface FeedbackFlagTable {
+  id: Generated<number>;
+  feedback_id: number;
+  user_id: string | null;
+  reporter_key: string;
+  reason: FlagReason;
+  note: string | null;
+  created_at: Generated<Date>;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
+
+export interface FeedbackRatingTable {
+  feedback_id: number;
+  score: number;
+  comment: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
+  holidays: HolidayTable;
+  feedback: FeedbackTable;
+  feedback_contacts: FeedbackContactTable;
+  feedback_events: FeedbackEventTable;
+  feedback_photos: FeedbackPhotoTable;
+  feedback_supports: FeedbackSupportTable;
+  feedback_flags: FeedbackFlagTable;
+  feedback_ratings: FeedbackRatingTable;
   units: UnitTable;
   areas: AreaTable;
   users: UserTable;

@@ -11,9 +11,9 @@ export interface OutboxInsert {
   html_body: string;
 }
 
-export async function insertOutbox(db: Db, m: OutboxInsert): Promise<string> {
+export async function insertOutbox(db: Db, m: OutboxInsert): Promise<number> {
   const r = await db.insertInto('outbox').values(m).returning('id').executeTakeFirstOrThrow();
-  return String(r.id);
+  return r.id;
 }
 
 /**
@@ -51,11 +51,11 @@ export async function claimDueMessages(db: Db, limit: number, now: Date, staleSe
   });
 }
 
-export async function markDelivered(db: Db, id: string, status: 'sent' | 'logged', now: Date): Promise<void> {
+export async function markDelivered(db: Db, id: number, status: 'sent' | 'logged', now: Date): Promise<void> {
   await db.updateTable('outbox').set({ status, sent_at: now, last_error: null }).where('id', '=', id).execute();
 }
 
-export async function markFailedAttempt(db: Db, id: string, error: string, nextAttemptAt: Date | null): Promise<void> {
+export async function markFailedAttempt(db: Db, id: number, error: string, nextAttemptAt: Date | null): Promise<void> {
   await db
     .updateTable('outbox')
     .set(
@@ -67,7 +67,7 @@ export async function markFailedAttempt(db: Db, id: string, error: string, nextA
     .execute();
 }
 
-export function selectOutboxPage(db: Db, opts: { beforeId?: string; limit: number }): Promise<OutboxRow[]> {
+export function selectOutboxPage(db: Db, opts: { beforeId?: number; limit: number }): Promise<OutboxRow[]> {
   let q = db.selectFrom('outbox').selectAll();
   if (opts.beforeId) q = q.where('id', '<', opts.beforeId);
   return q.orderBy('id', 'desc').limit(opts.limit).execute();

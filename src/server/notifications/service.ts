@@ -45,7 +45,7 @@ export function composeEmail(
  * Queues an email. Call it with the transaction of the change that causes it: the message
  * exists only if the change commits, and is delivered after commit by the worker.
  */
-export function enqueueEmail(db: Db, to: string, locale: Locale, template: string, content: EmailContent): Promise<string> {
+export function enqueueEmail(db: Db, to: string, locale: Locale, template: string, content: EmailContent): Promise<number> {
   return insertOutbox(db, {
     to_email: to,
     locale,
@@ -56,8 +56,8 @@ export function enqueueEmail(db: Db, to: string, locale: Locale, template: strin
   });
 }
 
-export async function listOutbox(db: Db, beforeId?: string, pageSize = 50): Promise<{ messages: OutboxRow[]; nextBeforeId: string | null }> {
+export async function listOutbox(db: Db, beforeId?: number, pageSize = 50): Promise<{ messages: OutboxRow[]; nextBeforeId: number | null }> {
   const rows = await selectOutboxPage(db, { beforeId, limit: pageSize + 1 });
   const messages = rows.slice(0, pageSize);
-  return { messages, nextBeforeId: rows.length > pageSize ? String(messages.at(-1)!.id) : null };
+  return { messages, nextBeforeId: rows.length > pageSize ? messages.at(-1)!.id : null };
 }

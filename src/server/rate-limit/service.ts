@@ -18,13 +18,19 @@ export const RATE_RULES = {
   resetPerAccount: { name: 'reset:account', limit: 3, windowSeconds: 3600 },
   resetPerAddress: { name: 'reset:ip', limit: 10, windowSeconds: 3600 },
   passwordChangePerUser: { name: 'password:user', limit: 5, windowSeconds: 300 },
+  submitPerAddress: { name: 'feedback:ip', limit: 10, windowSeconds: 3600 },
+  submitPerAccount: { name: 'feedback:account', limit: 10, windowSeconds: 3600 },
+  trackPerAddress: { name: 'track:ip', limit: 20, windowSeconds: 600 },
+  supportPerAccount: { name: 'support:account', limit: 60, windowSeconds: 3600 },
+  flagPerAddress: { name: 'flag:ip', limit: 20, windowSeconds: 3600 },
+  flagPerAccount: { name: 'flag:account', limit: 20, windowSeconds: 3600 },
 } as const satisfies Record<string, RateRule>;
 
 /**
  * Counts one hit against each rule (fixed windows, counted in the database so that the
  * limit holds across processes) and refuses when any is over its limit.
  */
-export async function hit(db: Db, checks: Array<[RateRule, string]>, now = new Date()): Promise<RateResult> {
+export async function hit(db: Db, checks: ReadonlyArray<readonly [RateRule, string]>, now = new Date()): Promise<RateResult> {
   let retry = 0;
   for (const [rule, subject] of checks) {
     const windowMs = rule.windowSeconds * 1000;

@@ -34,7 +34,7 @@ function unitKind(shortName: string): UnitKind {
  * Idempotent: rows are matched by short name / Kemendagri code and updated in place, so a
  * corrected CSV is picked up at the next start and ids stay stable.
  */
-export async function seedReferenceData(db: Db): Promise<{ units: number; areas: number }> {
+export async function seedReferenceData(db: Db): Promise<{ units: number; areas: number; holidays: number }> {
   const units = readCsv('units.csv').map((r) => ({
     slug: slugify(r.short_name!),
     short_name: r.short_name!,
@@ -48,7 +48,17 @@ export async function seedReferenceData(db: Db): Promise<{ units: number; areas:
     kind: r.kind as AreaKind,
     kecamatan_code: r.kemendagri_code!.split('.').slice(0, 3).join('.'),
   }));
+  // 2027's decree was read from secondary sources only (db/seeds/SOURCES-holidays.md).
+  const holidays = readCsv('holidays.csv').map((r) => ({
+    date: r.date!,
+    kind: r.kind as 'libur_nasional' | 'cuti_bersama',
+    name_id: r.name_id!,
+    name_en: r.name_en!,
+    provisional: r.date!.startsWith('2027'),
+  }));
   await db.transaction().execute(async (trx) => {
+    // Holidays are admin-editable: the seed adds missing days and never overwrites an edit.
+    await trx.insertInto('holidays').values(holidays).onConflict((oc) => oc.column('date').doNothing()).execute();
     await trx
       .insertInto('units')
       .values(units)
@@ -69,5 +79,5 @@ export async function seedReferenceData(db: Db): Promise<{ units: number; areas:
       )
       .execute();
   });
-  return { units: units.length, areas: areas.length };
+  return { units: units.length, areas: areas.length, holidays: holidays.length };
 }

@@ -1,0 +1,331 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, Sector } from '../db/schema.ts';
+
+// ---- reference lookups for the form
+
+export function selectUnitsForForm(db: Db) {
+  return db.selectFrom('units').select(['id', 'short_name', 'name', 'sector', 'slug']).where('active', '=', true).orderBy('sector').orderBy('short_name').execute();
+}
+
+export function selectAreasForForm(db: Db) {
+  return db.selectFrom('areas').select(['id', 'code', 'name', 'kind', 'kecamatan_code']).orderBy('kecamatan_code').orderBy('name').execute();
+}
+
+export function findUnit(db: Db, id: number) {
+  return db.selectFrom('units').select(['id', 'sector', 'short_name', 'slug']).where('id', '=', id).where('active', '=', true).executeTakeFirst();
+}
+
+export function findArea(db: Db, id: number) {
+  return db.selectFrom('areas').select(['id', 'code', 'kecamatan_code', 'kind', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+// ---- writing
+
+export interface FeedbackInsert {
+  tracking_hash: string;
+  idempotency_hash: string;
+  kind: FeedbackKind;
+  unit_id: number | null;
+  sector: Sector | null;
+  area_id: number | null;
+  kecamatan_code: string | null;
+  location_text: string | null;
+  occurred_on: string | null;
+  title: string;
+  body_md: string;
+  body_html: string;
+  officer_named: string | null;
+  anonymous: boolean;
+  confidential: boolean;
+  author_id: string | null;
+  status: HandlingStatus;
+}
+
+export async function insertFeedback(db: Db, f: FeedbackInsert): Promise<{ id: number; created_at: Date }> {
+  return db.insertInto('feedback').values(f).returning(['id', 'created_at']).executeTakeFirstOrThrow();
+}
+
+export function findFeedbackIdByIdempotency(db: Db, hash: string) {
+  return db.selectFrom('feedback').select(['id']).where('idempotency_hash', '=', hash).executeTakeFirst();
+}
+
+export async function insertContact(db: Db, c: { feedback_id: number; name: string | null; email: string | null; phone: string | null; locale: 'id' | 'en' }): Promise<void> {
+  await db.insertInto('feedback_contacts').values(c).execute();
+}
+
+export function selectContact(db: Db, feedbackId: number) {
+  return db.selectFrom('feedback_contacts').selectAll().where('feedback_id', '=', feedbackId).executeTakeFirst();
+}
+
+export async function insertEvent(
+  db: Db,
+  e: {
+    feedback_id: number;
+    kind: FeedbackEventKind;
+    public: boolean;
+    actor_id?: string | null;
+    actor_role?: string | null;
+    from_status?: HandlingStatus | null;
+    to_status?: HandlingStatus | null;
+    body_md?: string | null;
+    body_html?: string | null;
+    at?: Date;
+  },
+): Promise<void> {
+  await db.insertInto('feedback_events').values(e).execute();
+}
+
+export async function insertPhoto(
+  db: Db,
+  p: { feedback_id: number; file_name: string; mime: 'image/jpeg' | 'image/png' | 'image/webp'; width: number; height: number; bytes: number },
+): Promise<void> {
+  await db.insertInto('feedback_photos').values(p).execute();
+}
+
+export async function updateFeedbackStatus(
+  db: Db,
+  id: number,
+  patch: { status: HandlingStatus; closed_at?: Date | null; updated_at: Date },
+): Promise<void> {
+  await db.updateTable('feedback').set(patch).where('id', '=', id).execute();
+}
+
+// ---- reading one feedback
+
+/** The whole row, for services that decide what the viewer may see. */
+export function findFeedback(db: Db, id: number) {
+  return db
+    .selectFrom('feedback')
+    .leftJoin('units', 'units.id', 'feedback.unit_id')
+    .leftJoin('areas', 'areas.id', 'feedback.area_id')
+    .leftJoin('areas as kec', (j) => j.onRef('kec.code', '=', 'feedback.kecamatan_code'))
+    .selectAll('feedback')
+    .select(['units.short_name as unit_short_name', 'units.name as unit_name', 'units.slug as unit_slug', 'areas.name as area_name', 'kec.name as kecamatan_name'])
+    .where('feedback.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function findFeedbackByTrackingHash(db: Db, hash: string) {
+  return db.selectFrom('feedback').select('id').where('tracking_hash', '=', hash).executeTakeFirst();
+}
+
+export function lockFeedback(db: Db, id: number) {
+  return db.selectFrom('feedback').select(['id', 'status', 'moderation_state', 'confidential', 'author_id', 'closed_at', 'responded_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function selectEvents(db: Db, feedbackId: number, opts: { publicOnly: boolean; alsoKinds?: FeedbackEventKind[] }) {
+  let q = db
+    .selectFrom('feedback_events')
+    .leftJoin('users', 'users.id', 'feedback_events.actor_id')
+    .select([
+      'feedback_events.id',
+      'feedback_events.at',
+      'feedback_events.kind',
+      'feedback_events.public',
+      'feedback_events.actor_role',
+      'feedback_events.from_status',
+      'feedback_events.to_status',
+      'feedback_events.body_html',
+      'users.display_name as actor_name',
+    ])
+    .where('feedback_events.feedback_id', '=', feedbackId);
+  if (opts.publicOnly) {
+    const kinds = opts.alsoKinds ?? [];
+    q = q.where((eb) => (kinds.length ? eb.or([eb('feedback_events.public', '=', true), eb('feedback_events.kind', 'in', kinds)]) : eb('feedback_events.public', '=', true)));
+  }
+  return q.orderBy('feedback_events.at').orderBy('feedback_events.id').execute();
+}
+
+export function selectPhotos(db: Db, feedbackId: number, includeHidden: boolean) {
+  let q = db.selectFrom('feedback_photos').select(['id', 'file_name', 'mime', 'width', 'height', 'hidden']).where('feedback_id', '=', feedbackId);
+  if (!includeHidden) q = q.where('hidden', '=', false);
+  return q.orderBy('id').execute();
+}
+
+export function findPhotoWithFeedback(db: Db, fileName: string) {
+  return db
+    .selectFrom('feedback_photos')
+    .innerJoin('feedback', 'feedback.id', 'feedback_photos.feedback_id')
+    .select(['feedback_photos.file_name', 'feedback_photos.mime', 'feedback_photos.hidden', 'feedback.id as feedback_id', 'feedback.moderation_state', 'feedback.confidential', 'feedback.unit_id'])
+    .where('feedback_photos.file_name', '=', fileName)
+    .executeTakeFirst();
+}
+
+export function selectRating(db: Db, feedbackId: number) {
+  return db.selectFrom('feedback_ratings').select(['score', 'comment', 'created_at', 'updated_at']).where('feedback_id', '=', feedbackId).executeTakeFirst();
+}
+
+export async function upsertRating(db: Db, r: { feedback_id: number; score: number; comment: string | null }): Promise<void> {
+  await db
+    .insertInto('feedback_ratings')
+    .values(r)
+    .onConflict((oc) => oc.column('feedback_id').doUpdateSet({ score: r.score, comment: r.comment, updated_at: sql`now()` }))
+    .execute();
+}
+
+// ---- supports and flags
+
+/** Adds a support once per person; returns false when it already existed. */
+export async function insertSupport(db: Db, feedbackId: number, userId: string): Promise<boolean> {
+  const r = await db
+    .insertInto('feedback_supports')
+    .values({ feedback_id: feedbackId, user_id: userId })
+    .onConflict((oc) => oc.columns(['feedback_id', 'user_id']).doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function incrementSupportCount(db: Db, feedbackId: number): Promise<number> {
+  const r = await db
+    .updateTable('feedback')
+    .set({ support_count: sql`support_count + 1` })
+    .where('id', '=', feedbackId)
+    .returning('support_count')
+    .executeTakeFirstOrThrow();
+  return r.support_count;
+}
+
+export async function hasSupported(db: Db, feedbackId: number, userId: string): Promise<boolean> {
+  return !!(await db.selectFrom('feedback_supports').select('user_id').where('feedback_id', '=', feedbackId).where('user_id', '=', userId).executeTakeFirst());
+}
+
+/** Adds a flag unless this reporter already has an open one on the item. */
+export async function insertFlag(
+  db: Db,
+  f: { feedback_id: number; user_id: string | null; reporter_key: string; reason: FlagReason; note: string | null },
+): Promise<boolean> {
+  const r = await db
+    .insertInto('feedback_flags')
+    .values(f)
+    .onConflict((oc) => oc.columns(['feedback_id', 'reporter_key']).where('resolved_at', 'is', null).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+// ---- lists
+
+export interface BoardFilter {
+  kind?: FeedbackKind;
+  unitId?: number;
+  sector?: Sector;
+  kecamatan?: string;
+  status?: HandlingStatus;
+  from?: Date;
+  to?: Date;
+  q?: string;
+}
+
+export type BoardSort = 'new' | 'support' | 'waiting';
+
+export interface BoardCursor {
+  /** created_at (ISO) for new/waiting, support_count for support. */
+  v: string | number;
+  id: number;
+}
+
+const BOARD_COLUMNS = [
+  'feedback.id',
+  'feedback.kind',
+  'feedback.title',
+  'feedback.status',
+  'feedback.support_count',
+  'feedback.created_at',
+  'feedback.unit_id',
+  'feedback.kecamatan_code',
+  'units.short_name as unit_short_name',
+  'areas.name as area_name',
+] as const;
+
+/**
+ * One page of the public board: published, non-confidential feedback only, in keyset order
+ * (no OFFSET, no COUNT), so every page costs the same on a million rows.
+ */
+export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSort, after: BoardCursor | null, limit: number) {
+  const query = filter.q ? filter.q.trim() : '';
+  let q = db
+    .selectFrom('feedback')
+    .leftJoin('units', 'units.id', 'feedback.unit_id')
+    .leftJoin('areas', 'areas.id', 'feedback.area_id')
+    .select(BOARD_COLUMNS)
+    .where('feedback.moderation_state', '=', 'published')
+    .where('feedback.confidential', '=', false);
+  if (filter.kind) q = q.where('feedback.kind', '=', filter.kind);
+  if (filter.unitId) q = q.where('feedback.unit_id', '=', filter.unitId);
+  if (filter.sector) q = q.where('feedback.sector', '=', filter.sector);
+  if (filter.kecamatan) q = q.where('feedback.kecamatan_code', '=', filter.kecamatan);
+  if (filter.status) q = q.where('feedback.status', '=', filter.status);
+  if (filter.from) q = q.where('feedback.created_at', '>=', filter.from);
+  if (filter.to) q = q.where('feedback.created_at', '<', filter.to);
+  if (sort === 'waiting') q = q.where('feedback.status', 'not in', ['resolved', 'closed']);
+  // Indonesian stemming (pelayanan ~ melayani) or exact words (names, codes).
+  const tsq = sql`(websearch_to_tsquery('indonesian', ${query}) || websearch_to_tsquery('simple', ${query}))`;
+  if (query) q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
+  const withText = q.select([
+    (query
+      ? sql<string | null>`ts_headline('indonesian', feedback.title, ${tsq}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')`
+      : sql<string | null>`null::text`
+    ).as('title_highlight'),
+    (query
+      ? sql<string | null>`ts_headline('indonesian', feedback.body_md, ${tsq}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=1')`
+      : sql<string | null>`left(feedback.body_md, 220)`
+    ).as('excerpt_highlight'),
+  ]);
+  let page = withText;
+  if (after) {
+    const cmp: Expression<SqlBool> =
+      sort === 'new'
+        ? sql<SqlBool>`(feedback.created_at, feedback.id) < (${new Date(String(after.v))}, ${after.id})`
+        : sort === 'waiting'
+          ? sql<SqlBool>`(feedback.created_at, feedback.id) > (${new Date(String(after.v))}, ${after.id})`
+          : sql<SqlBool>`(feedback.support_count, feedback.id) < (${Number(after.v)}, ${after.id})`;
+    page = page.where(cmp);
+  }
+  page =
+    sort === 'new'
+      ? page.orderBy('feedback.created_at', 'desc').orderBy('feedback.id', 'desc')
+      : sort === 'waiting'
+        ? page.orderBy('feedback.created_at', 'asc').orderBy('feedback.id', 'asc')
+        : page.orderBy('feedback.support_count', 'desc').orderBy('feedback.id', 'desc');
+  return page.limit(limit).execute();
+}
+
+/** Similar published feedback by title (trigram), within the same unit or area when given. */
+export function selectSimilar(db: Db, title: string, opts: { unitId?: number; areaId?: number; kecamatan?: string }, limit: number) {
+  let q = db
+    .selectFrom('feedback')
+    .select(['feedback.id', 'feedback.title', 'feedback.status', 'feedback.support_count', 'feedback.kind', sql<number>`similarity(feedback.title, ${title})`.as('score')])
+    .where('feedback.moderation_state', '=', 'published')
+    .where('feedback.confidential', '=', false)
+    .where(sql<SqlBool>`feedback.title % ${title}`);
+  const scope = [
+    opts.unitId ? sql<SqlBool>`feedback.unit_id = ${opts.unitId}` : null,
+    opts.areaId ? sql<SqlBool>`feedback.area_id = ${opts.areaId}` : null,
+    opts.kecamatan ? sql<SqlBool>`feedback.kecamatan_code = ${opts.kecamatan}` : null,
+  ].filter((x): x is ReturnType<typeof sql<SqlBool>> => x !== null);
+  if (scope.length) q = q.where((eb) => eb.or(scope));
+  return q.orderBy('score', 'desc').limit(limit).execute();
+}
+
+export function selectByAuthor(db: Db, userId: string, limit: number) {
+  return db
+    .selectFrom('feedback')
+    .leftJoin('units', 'units.id', 'feedback.unit_id')
+    .select(['feedback.id', 'feedback.kind', 'feedback.title', 'feedback.status', 'feedback.moderation_state', 'feedback.confidential', 'feedback.created_at', 'units.short_name as unit_short_name'])
+    .where('feedback.author_id', '=', userId)
+    .orderBy('feedback.created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+// ---- moderation primitives used by this domain's services
+
+export async function setModerationState(db: Db, id: number, state: 'published' | 'rejected' | 'hidden' | 'pending', now: Date): Promise<void> {
+  await db
+    .updateTable('feedback')
+    .set(state === 'published' ? { moderation_state: state, published_at: now, updated_at: now } : { moderation_state: state, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}

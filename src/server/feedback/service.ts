@@ -1,0 +1,553 @@
+import { z } from 'zod';
+import type { Locale } from '../../i18n/index.ts';
+import type { RequestContext } from '../accounts/service.ts';
+import type { SessionUser } from '../accounts/sessions.ts';
+import { recordAudit, type Actor } from '../audit/service.ts';
+import { holidaysAround } from '../calendar/service.ts';
+import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
+import type { Db } from '../db/index.ts';
+import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
+import { fail, type FieldErrors, type Result } from '../forms.ts';
+import { markdownToText, renderMarkdown } from '../markdown.ts';
+import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import { hit, RATE_RULES } from '../rate-limit/service.ts';
+import { canSupport, canViewAsStaff, canViewContact, canViewHiddenPhotos, canViewOfficerNamed, canViewReporterIdentity, isPublic } from './permissions.ts';
+import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from './photos.ts';
+import * as q from './queries.ts';
+import { idempotencyHash, normalizeTrackingCode, SUBMISSION_KEY_RE, trackingCodeFor, trackingHash } from './tracking-code.ts';
+import { validate } from '../forms.ts';
+
+/** Working days after closing during which the reporter may reopen. */
+export const REOPEN_WORKING_DAYS = 10;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional()
+    .transform((s) => s ?? null);
+
+const checkbox = z
+  .string()
+  .optional()
+  .transform((v) => v === 'on' || v === '1' || v === 'true');
+
+const submissionSchema = z.object({
+  kind: z.enum(FEEDBACK_KINDS as [FeedbackKind, ...FeedbackKind[]], { message: 'err.kindRequired' }),
+  unit: z
+    .string({ message: 'err.unitChoose' })
+    .trim()
+    .refine((v) => v === 'unsure' || /^\d{1,9}$/.test(v), { message: 'err.unitChoose' }),
+  kecamatan: optionalText(20),
+  area: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^\d{1,9}$/.test(v), { message: 'err.invalidChoice' }),
+  location: optionalText(200),
+  occurredOn: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^\d{4}-\d{2}-\d{2}$/.test(v), { message: 'err.date' }),
+  title: z.string().trim().min(1).min(5).max(150),
+  body: z.string().trim().min(1).min(10).max(5000),
+  officer: optionalText(120),
+  anonymous: checkbox,
+  confidential: checkbox,
+  contactName: optionalText(100),
+  contactEmail: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .optional()
+    .refine((v) => !v || z.email().safeParse(v).success, { message: 'err.email' })
+    .transform((v) => v || null),
+  contactPhone: z
+    .string()
+    .trim()
+    .max(30)
+    .optional()
+    .refine((v) => !v || /^\+?[0-9][0-9 ()-]{5,28}$/.test(v), { message: 'err.phone' })
+    .transform((v) => v || null),
+  submissionKey: z.string().regex(SUBMISSION_KEY_RE, { message: 'err.badRequest' }),
+  // Honeypot: a field people never see. Bots fill it in.
+  website: z.string().max(0, { message: 'err.badRequest' }).optional(),
+});
+
+export type SubmissionInput = Record<string, string>;
+
+export interface Submitted {
+  feedbackId: number;
+  trackingCode: string;
+  /** True when this was a repeat of a submission already stored. */
+  duplicate: boolean;
+  /** Whether a receipt email was queued. */
+  receiptSent: boolean;
+}
+
+/**
+ * Stores a resident's feedback (pending moderation) with its photos, contact details kept
+ * apart, a first timeline event and, when an email was given, a receipt in the outbox.
+ * Idempotent on the form's submission key: a repeat returns the first feedback and code.
+ */
+export async function submitFeedback(
+  db: Db,
+  ctx: RequestContext,
+  user: SessionUser | null,
+  input: SubmissionInput,
+  files: File[],
+  photos: PhotoStore,
+): Promise<Result<Submitted>> {
+  const v = validate(submissionSchema, input);
+  const errors: FieldErrors = v.ok ? {} : { ...v.errors };
+  // Photos are checked even when other fields are wrong, so every problem shows at once.
+  const uploads = files.filter((f) => f.size > 0 || f.name !== '');
+  const processed: ProcessedPhoto[] = [];
+  if (uploads.length > MAX_PHOTOS) errors.photos ??= { key: 'err.photoCount', params: { max: MAX_PHOTOS } };
+  else {
+    for (const f of uploads) {
+      const r = await processPhoto(f);
+      if (r.ok) processed.push(r.photo);
+      else {
+        errors.photos ??= { key: r.error, params: { name: f.name.slice(0, 80) } };
+      }
+    }
+  }
+  if (!v.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  const d = v.value;
+  if (d.occurredOn && (d.occurredOn > witToday() || d.occurredOn < '2000-01-01')) return fail('occurredOn', 'err.dateFuture');
+
+  const unit = d.unit === 'unsure' ? null : await q.findUnit(db, Number(d.unit));
+  if (d.unit !== 'unsure' && !unit) return fail('unit', 'err.invalidChoice');
+  const area = d.area ? await q.findArea(db, Number(d.area)) : undefined;
+  if (d.area && !area) return fail('area', 'err.invalidChoice');
+  if (area && d.kecamatan && area.kecamatan_code !== d.kecamatan) return fail('area', 'err.areaMismatch');
+  let kecamatanCode = area?.kecamatan_code ?? null;
+  if (!area && d.kecamatan) {
+    if (!/^81\.71\.0\d$/.test(d.kecamatan)) return fail('kecamatan', 'err.invalidChoice');
+    kecamatanCode = d.kecamatan;
+  }
+
+  const idem = idempotencyHash(d.submissionKey);
+  const code = trackingCodeFor(d.submissionKey);
+  const existing = await q.findFeedbackIdByIdempotency(db, idem);
+  if (existing) return { ok: true, value: { feedbackId: existing.id, trackingCode: code, duplicate: true, receiptSent: false } };
+
+  const limit = await hit(db, [
+    [RATE_RULES.submitPerAddress, ctx.ip ?? 'unknown'],
+    ...(user ? ([[RATE_RULES.submitPerAccount, user.id]] as const) : []),
+  ]);
+  if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
+
+  const receiptTo = d.contactEmail ?? (user && !d.anonymous ? user.email : null);
+  const saved: string[] = [];
+  try {
+    for (const p of processed) saved.push(await photos.save(p));
+    const id = await db.transaction().execute(async (trx) => {
+      const row = await q.insertFeedback(trx, {
+        tracking_hash: trackingHash(code),
+        idempotency_hash: idem,
+        kind: d.kind,
+        unit_id: unit?.id ?? null,
+        sector: (unit?.sector as Sector | undefined) ?? null,
+        area_id: area?.id ?? null,
+        kecamatan_code: kecamatanCode,
+        location_text: d.location,
+        occurred_on: d.occurredOn || null,
+        title: d.title,
+        body_md: d.body,
+        body_html: renderMarkdown(d.body),
+        officer_named: d.officer,
+        anonymous: d.anonymous,
+        confidential: d.confidential,
+        author_id: user?.id ?? null,
+        status: 'received',
+      });
+      if (d.contactName || d.contactEmail || d.contactPhone) {
+        await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale });
+      }
+      await q.insertEvent(trx, { feedback_id: row.id, kind: 'submitted', public: true, to_status: 'received', at: row.created_at });
+      for (const [i, p] of processed.entries()) {
+        await q.insertPhoto(trx, { feedback_id: row.id, file_name: saved[i]!, mime: p.mime, width: p.width, height: p.height, bytes: p.data.length });
+      }
+      if (receiptTo) {
+        await enqueueEmail(
+          trx,
+          receiptTo,
+          ctx.locale,
+          'feedback_receipt',
+          composeEmail(ctx.locale, 'email.receipt.subject', 'email.receipt.body', { code, title: d.title, link: `${ctx.publicUrl}/lacak` }),
+        );
+      }
+      return row.id;
+    });
+    return { ok: true, value: { feedbackId: id, trackingCode: code, duplicate: false, receiptSent: receiptTo !== null } };
+  } catch (e) {
+    for (const name of saved) await photos.remove(name);
+    // Two copies of one submission racing: the loser returns the winner's feedback.
+    if (typeof e === 'object' && e && 'code' in e && (e as { code: string }).code === '23505') {
+      const again = await q.findFeedbackIdByIdempotency(db, idem);
+      if (again) return { ok: true, value: { feedbackId: again.id, trackingCode: code, duplicate: true, receiptSent: false } };
+    }
+    throw e;
+  }
+}
+
+// ---- viewing
+
+export type FeedbackRow = NonNullable<Awaited<ReturnType<typeof q.findFeedback>>>;
+
+export interface FeedbackView {
+  feedback: Omit<FeedbackRow, 'officer_named' | 'tracking_hash' | 'idempotency_hash' | 'search' | 'author_id'> & {
+    officer_named: string | null;
+  };
+  reporterName: string | null;
+  events: Awaited<ReturnType<typeof q.selectEvents>>;
+  photos: Awaited<ReturnType<typeof q.selectPhotos>>;
+  rating: Awaited<ReturnType<typeof q.selectRating>> | null;
+  supported: boolean;
+  canSupport: boolean;
+}
+
+function publicFields(f: FeedbackRow, officer: boolean): FeedbackView['feedback'] {
+  const { officer_named, tracking_hash: _t, idempotency_hash: _i, search: _s, author_id: _a, ...rest } = f;
+  return { ...rest, officer_named: officer ? officer_named : null };
+}
+
+async function reporterName(db: Db, f: FeedbackRow): Promise<string | null> {
+  if (!f.author_id) return null;
+  const u = await db.selectFrom('users').select('display_name').where('id', '=', f.author_id).executeTakeFirst();
+  return u?.display_name ?? null;
+}
+
+/**
+ * The public detail page: published, non-confidential items only (anything else is
+ * "not found"). The reporter is never named when anonymous; officer names never appear.
+ */
+export async function getPublicFeedback(db: Db, id: number, viewer: SessionUser | null): Promise<FeedbackView | null> {
+  const f = await q.findFeedback(db, id);
+  if (!f || !isPublic(f)) return null;
+  const [events, photos, rating, supported] = await Promise.all([
+    q.selectEvents(db, id, { publicOnly: true }),
+    q.selectPhotos(db, id, false),
+    q.selectRating(db, id),
+    viewer ? q.hasSupported(db, id, viewer.id) : Promise.resolve(false),
+  ]);
+  return {
+    feedback: publicFields(f, false),
+    reporterName: f.anonymous ? null : await reporterName(db, f),
+    events,
+    photos,
+    rating: rating ?? null,
+    supported,
+    canSupport: canSupport(viewer, f),
+  };
+}
+
+/** Staff view (moderators; ASN of the item's unit). Others get null, as if it did not exist. */
+export async function getFeedbackForStaff(db: Db, id: number, viewer: SessionUser): Promise<FeedbackView | null> {
+  const f = await q.findFeedback(db, id);
+  if (!f || !canViewAsStaff(viewer, f)) return null;
+  const [events, photos, rating] = await Promise.all([
+    q.selectEvents(db, id, { publicOnly: false }),
+    q.selectPhotos(db, id, canViewHiddenPhotos(viewer, f)),
+    q.selectRating(db, id),
+  ]);
+  return {
+    feedback: publicFields(f, canViewOfficerNamed(viewer)),
+    reporterName: canViewReporterIdentity(viewer, f) ? await reporterName(db, f) : null,
+    events,
+    photos,
+    rating: rating ?? null,
+    supported: false,
+    canSupport: false,
+  };
+}
+
+/** The reporter's contact details, for moderators only; every view is audit-logged. */
+export async function viewContact(db: Db, viewer: SessionUser, actor: Actor, id: number) {
+  if (!canViewContact(viewer)) return null;
+  const contact = await q.selectContact(db, id);
+  await recordAudit(db, actor, 'feedback.contact_view', { type: 'feedback', id });
+  return contact ?? { feedback_id: id, name: null, email: null, phone: null, locale: 'id' as const };
+}
+
+// ---- tracking by code
+
+export interface TrackingView {
+  feedback: FeedbackView['feedback'];
+  events: Awaited<ReturnType<typeof q.selectEvents>>;
+  photos: Awaited<ReturnType<typeof q.selectPhotos>>;
+  rating: Awaited<ReturnType<typeof q.selectRating>> | null;
+  canRate: boolean;
+  canReopen: boolean;
+  reopenUntil: Date | null;
+}
+
+const RATEABLE: HandlingStatus[] = ['responded', 'resolved', 'closed'];
+
+async function reopenDeadline(db: Db, closedAt: Date | null): Promise<Date | null> {
+  if (!closedAt) return null;
+  return workingDayDeadline(closedAt, REOPEN_WORKING_DAYS, await holidaysAround(db, closedAt));
+}
+
+/**
+ * Looks a tracking code up, counting the attempt against the client's limit first: every
+ * wrong or malformed code gets the same "not found", so codes cannot be probed.
+ */
+export async function lookupTrackingCode(db: Db, ctx: RequestContext, input: string): Promise<Result<{ code: string; feedbackId: number }>> {
+  const limit = await hit(db, [[RATE_RULES.trackPerAddress, ctx.ip ?? 'unknown']]);
+  if (!limit.ok) return fail('code', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
+  const code = normalizeTrackingCode(input);
+  const row = code ? await q.findFeedbackByTrackingHash(db, trackingHash(code)) : undefined;
+  if (!code || !row) return fail('code', 'err.trackingNotFound');
+  return { ok: true, value: { code, feedbackId: row.id } };
+}
+
+/** The feedback id behind a tracking code, or null. */
+export function lookupFeedbackIdByCode(db: Db, code: string): Promise<number | null> {
+  return byCode(db, code);
+}
+
+async function byCode(db: Db, code: string) {
+  const normalized = normalizeTrackingCode(code);
+  if (!normalized) return null;
+  const row = await q.findFeedbackByTrackingHash(db, trackingHash(normalized));
+  return row ? row.id : null;
+}
+
+/** What the reporter sees with their code: the public timeline, their own additions, answers. */
+export async function getTrackingView(db: Db, code: string, now = new Date()): Promise<TrackingView | null> {
+  const id = await byCode(db, code);
+  if (id === null) return null;
+  const f = (await q.findFeedback(db, id))!;
+  const [events, photos, rating, until] = await Promise.all([
+    q.selectEvents(db, id, { publicOnly: true, alsoKinds: ['info_added', 'info_request', 'rating', 'reopened'] }),
+    q.selectPhotos(db, id, false),
+    q.selectRating(db, id),
+    reopenDeadline(db, f.closed_at),
+  ]);
+  return {
+    feedback: publicFields(f, false),
+    events,
+    photos,
+    rating: rating ?? null,
+    canRate: RATEABLE.includes(f.status),
+    canReopen: f.status === 'closed' && until !== null && now <= until,
+    reopenUntil: f.status === 'closed' ? until : null,
+  };
+}
+
+const reporterText = z.object({ text: z.string().trim().min(1).max(3000) });
+
+/** The reporter adds information (visible to them and to staff, not published). */
+export async function addInformation(db: Db, code: string, input: unknown): Promise<Result<null>> {
+  const v = validate(reporterText, input);
+  if (!v.ok) return v;
+  const id = await byCode(db, code);
+  if (id === null) return fail('_form', 'err.trackingNotFound');
+  await db.transaction().execute(async (trx) => {
+    await q.insertEvent(trx, { feedback_id: id, kind: 'info_added', public: false, actor_role: 'reporter', body_md: v.value.text, body_html: renderMarkdown(v.value.text) });
+    await trx.updateTable('feedback').set({ updated_at: new Date() }).where('id', '=', id).execute();
+  });
+  return { ok: true, value: null };
+}
+
+const ratingSchema = z.object({
+  score: z
+    .string({ message: 'err.scoreRequired' })
+    .regex(/^[1-5]$/, { message: 'err.scoreRequired' })
+    .transform(Number),
+  comment: optionalText(1000),
+});
+
+/** Rates the answer (1–5 and a comment), once it has been answered; rating again replaces it. */
+export async function rateAnswer(db: Db, code: string, input: unknown): Promise<Result<null>> {
+  const v = validate(ratingSchema, input);
+  if (!v.ok) return v;
+  const id = await byCode(db, code);
+  if (id === null) return fail('_form', 'err.trackingNotFound');
+  return db.transaction().execute(async (trx) => {
+    const f = await q.lockFeedback(trx, id);
+    if (!f || !RATEABLE.includes(f.status)) return fail('_form', 'err.notAnswered');
+    await q.upsertRating(trx, { feedback_id: id, score: v.value.score, comment: v.value.comment });
+    await q.insertEvent(trx, { feedback_id: id, kind: 'rating', public: false, actor_role: 'reporter', body_md: `${v.value.score}/5` });
+    return { ok: true as const, value: null };
+  });
+}
+
+/** Reopens a closed item within 10 working days of its closing, with the reason. */
+export async function reopenFeedback(db: Db, code: string, input: unknown, now = new Date()): Promise<Result<null>> {
+  const v = validate(reporterText, input);
+  if (!v.ok) return v;
+  const id = await byCode(db, code);
+  if (id === null) return fail('_form', 'err.trackingNotFound');
+  const holidays = await holidaysAround(db, now);
+  return db.transaction().execute(async (trx) => {
+    const f = await q.lockFeedback(trx, id);
+    if (!f || f.status !== 'closed' || !f.closed_at) return fail('_form', 'err.cannotReopen');
+    if (now > workingDayDeadline(f.closed_at, REOPEN_WORKING_DAYS, holidays)) return fail('_form', 'err.reopenExpired');
+    await q.updateFeedbackStatus(trx, id, { status: 'reopened', closed_at: null, updated_at: now });
+    await q.insertEvent(trx, {
+      feedback_id: id,
+      kind: 'reopened',
+      public: true,
+      actor_role: 'reporter',
+      from_status: 'closed',
+      to_status: 'reopened',
+      body_md: v.value.text,
+      body_html: renderMarkdown(v.value.text),
+      at: now,
+    });
+    return { ok: true as const, value: null };
+  });
+}
+
+// ---- supports and flags
+
+/** "This happened to me too": once per person, counted on the item. */
+export async function supportFeedback(db: Db, user: SessionUser, id: number): Promise<Result<{ count: number; added: boolean }>> {
+  const limit = await hit(db, [[RATE_RULES.supportPerAccount, user.id]]);
+  if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
+  return db.transaction().execute(async (trx) => {
+    const f = await q.findFeedback(trx, id);
+    if (!f || !canSupport(user, f)) return fail('_form', 'err.cannotSupport');
+    const added = await q.insertSupport(trx, id, user.id);
+    const count = added ? await q.incrementSupportCount(trx, id) : f.support_count;
+    return { ok: true as const, value: { count, added } };
+  });
+}
+
+const flagSchema = z.object({
+  reason: z.enum(FLAG_REASONS as [string, ...string[]], { message: 'err.flagReason' }),
+  note: optionalText(500),
+});
+
+/** Flags a public item for moderators (one open flag per person or client address). */
+export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean }>> {
+  const v = validate(flagSchema, input);
+  if (!v.ok) return v;
+  const limit = await hit(db, [[RATE_RULES.flagPerAddress, ctx.ip ?? 'unknown'], ...(user ? ([[RATE_RULES.flagPerAccount, user.id]] as const) : [])]);
+  if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
+  const f = await q.findFeedback(db, id);
+  if (!f || !isPublic(f)) return fail('_form', 'err.badRequest');
+  const added = await q.insertFlag(db, {
+    feedback_id: id,
+    user_id: user?.id ?? null,
+    reporter_key: user ? `user:${user.id}` : `ip:${ctx.ip ?? 'unknown'}`,
+    reason: v.value.reason as (typeof FLAG_REASONS)[number],
+    note: v.value.note,
+  });
+  return { ok: true, value: { added } };
+}
+
+// ---- lists
+
+export const BOARD_PAGE_SIZE = 20;
+
+export interface BoardQuery {
+  filter: q.BoardFilter;
+  sort: q.BoardSort;
+  after: q.BoardCursor | null;
+}
+
+function encodeCursor(c: q.BoardCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string | null): q.BoardCursor | null {
+  if (!s || s.length > 200) return null;
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as q.BoardCursor;
+    if (typeof c.id !== 'number' || !(typeof c.v === 'string' || typeof c.v === 'number')) return null;
+    if (typeof c.v === 'string' && Number.isNaN(Date.parse(c.v))) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the board's state from URL parameters, ignoring anything malformed. */
+export function parseBoardQuery(sp: URLSearchParams): BoardQuery & { raw: Record<string, string> } {
+  const get = (k: string) => (sp.get(k) ?? '').trim();
+  const kind = FEEDBACK_KINDS.includes(get('jenis') as FeedbackKind) ? (get('jenis') as FeedbackKind) : undefined;
+  const status = HANDLING_STATUSES.includes(get('status') as HandlingStatus) ? (get('status') as HandlingStatus) : undefined;
+  const sector = SECTORS.includes(get('sektor') as Sector) ? (get('sektor') as Sector) : undefined;
+  const unitId = /^\d{1,9}$/.test(get('unit')) ? Number(get('unit')) : undefined;
+  const kecamatan = /^81\.71\.0\d$/.test(get('kecamatan')) ? get('kecamatan') : undefined;
+  const month = (s: string) => (/^\d{4}-\d{2}$/.test(s) ? s : undefined);
+  const fromMonth = month(get('dari'));
+  const toMonth = month(get('sampai'));
+  // Months are WIT months: 00:00 WIT on the 1st is 15:00 UTC the day before.
+  const from = fromMonth ? new Date(Date.parse(`${fromMonth}-01T00:00:00+09:00`)) : undefined;
+  let to: Date | undefined;
+  if (toMonth) {
+    const [y, m] = toMonth.split('-').map(Number) as [number, number];
+    to = new Date(Date.parse(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+09:00`));
+  }
+  const qText = get('q').slice(0, 200) || undefined;
+  const sort: q.BoardSort = get('urut') === 'dukungan' ? 'support' : get('urut') === 'terlama' ? 'waiting' : 'new';
+  const raw: Record<string, string> = {};
+  for (const [k, v] of sp.entries()) if (k !== 'setelah') raw[k] = v;
+  return { filter: { kind, status, sector, unitId, kecamatan, from, to, q: qText }, sort, after: decodeCursor(sp.get('setelah')), raw };
+}
+
+export async function listBoard(db: Db, query: BoardQuery) {
+  const rows = await q.selectBoardPage(db, query.filter, query.sort, query.after, BOARD_PAGE_SIZE + 1);
+  const items = rows.slice(0, BOARD_PAGE_SIZE);
+  const last = items.at(-1);
+  const next =
+    rows.length > BOARD_PAGE_SIZE && last
+      ? encodeCursor({ v: query.sort === 'support' ? last.support_count : last.created_at.toISOString(), id: last.id })
+      : null;
+  return { items, next };
+}
+
+export async function similarFeedback(db: Db, input: { title: string; unit?: string; area?: string; kecamatan?: string }) {
+  const title = input.title.trim().slice(0, 150);
+  if (title.length < 4) return [];
+  return q.selectSimilar(
+    db,
+    title,
+    {
+      unitId: /^\d{1,9}$/.test(input.unit ?? '') ? Number(input.unit) : undefined,
+      areaId: /^\d{1,9}$/.test(input.area ?? '') ? Number(input.area) : undefined,
+      kecamatan: /^81\.71\.0\d$/.test(input.kecamatan ?? '') ? input.kecamatan : undefined,
+    },
+    5,
+  );
+}
+
+export function myFeedback(db: Db, user: SessionUser) {
+  return q.selectByAuthor(db, user.id, 200);
+}
+
+export const formOptions = async (db: Db) => {
+  const [units, areas] = await Promise.all([q.selectUnitsForForm(db), q.selectAreasForForm(db)]);
+  return { units, areas };
+};
+
+/** Preview of a Markdown description, exactly as it will be stored. */
+export function previewMarkdown(source: string): string {
+  return renderMarkdown(source.slice(0, 5000));
+}
+
+export { markdownToText };
+
+/** Whether a photo may be shown to this viewer: public items' visible photos, or staff of the item. */
+export async function photoForViewer(db: Db, viewer: SessionUser | null, fileName: string, trackedFeedbackId: number | null) {
+  const p = await q.findPhotoWithFeedback(db, fileName);
+  if (!p) return null;
+  const staff = viewer ? canViewAsStaff(viewer, p) : false;
+  if (staff) return p;
+  if (p.hidden) return null;
+  if (isPublic(p) || trackedFeedbackId === p.feedback_id) return p;
+  return null;
+}
+
+export type { Locale };
