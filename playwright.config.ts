@@ -24,6 +24,10 @@ if (!fs.existsSync(chromiumPath)) {
   );
 }
 
+if (!fs.existsSync(path.join(root, 'dist/server/entry.mjs'))) {
+  throw new Error('The e2e tests run the built app, and dist/server/entry.mjs is missing: run `npm run build` first (`npm run test:e2e` does).');
+}
+
 const port = Number(process.env.E2E_PORT ?? 4391);
 const baseURL = `http://127.0.0.1:${port}`;
 
@@ -67,7 +71,8 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
+  // Generous: the machine is shared (2 cores) and Argon2 hashing is deliberately slow.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
   use: {

@@ -46,6 +46,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     locale: locals.locale,
     sessionPolicy: config.session,
     publicUrl: config.publicUrl,
+    rules: config.handling,
   };
 
   const response = await next();

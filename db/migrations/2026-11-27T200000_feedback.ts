@@ -87,7 +87,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('feedback_id', 'bigint', (c) => c.notNull().references('feedback.id').onDelete('cascade'))
     .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('submitted','status','response','note','info_request','info_added','rating','reopened','published','rejected','assigned')`),
+      c.notNull().check(sql`kind in ('submitted','status','response','note','info_request','info_added','rating','reopened','published','rejected','assigned','redacted','hidden','shown','confidential','updated','duplicate','closed')`),
     )
     .addColumn('public', 'boolean', (c) => c.notNull())
     .addColumn('actor_id', 'uuid', (c) => c.references('users.id').onDelete('set null'))

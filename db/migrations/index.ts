@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-27T190000_foundation.ts';
 import * as feedback from './2026-11-27T200000_feedback.ts';
+import * as handling from './2026-11-27T210000_handling.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -10,4 +11,5 @@ import * as feedback from './2026-11-27T200000_feedback.ts';
 export const migrations: Record<string, Migration> = {
   '2026-11-27T190000_foundation': foundation,
   '2026-11-27T200000_feedback': feedback,
+  '2026-11-27T210000_handling': handling,
 };

@@ -18,12 +18,23 @@ export interface AppConfig {
   mailFrom: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimitBytes: number;
+  handling: HandlingRules;
   session: {
     residentIdleSeconds: number;
     residentAbsoluteSeconds: number;
     staffIdleSeconds: number;
     staffAbsoluteSeconds: number;
   };
+}
+
+/** Working-day deadlines (SP4N-LAPOR!'s defaults) and the flag threshold. */
+export interface HandlingRules {
+  verifyWorkingDays: number;
+  answerWorkingDays: number;
+  autocloseWorkingDays: number;
+  flagHideThreshold: number;
+  /** Hour (WIT) after which the daily overdue digest goes out. */
+  digestHourWit: number;
 }
 
 const bool = z
@@ -56,6 +67,11 @@ const schema = z.object({
   SESSION_RESIDENT_MAX_DAYS: positiveInt.default(30),
   SESSION_STAFF_IDLE_HOURS: positiveInt.default(4),
   SESSION_STAFF_MAX_HOURS: positiveInt.default(12),
+  VERIFY_WORKING_DAYS: positiveInt.max(60).default(3),
+  ANSWER_WORKING_DAYS: positiveInt.max(60).default(5),
+  AUTOCLOSE_WORKING_DAYS: positiveInt.max(60).default(10),
+  FLAG_HIDE_THRESHOLD: positiveInt.max(100).default(3),
+  DIGEST_HOUR_WIT: z.coerce.number().int().min(0).max(23).default(7),
 });
 
 export class ConfigError extends Error {}
@@ -81,6 +97,13 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_MB * 1024 * 1024,
+    handling: {
+      verifyWorkingDays: e.VERIFY_WORKING_DAYS,
+      answerWorkingDays: e.ANSWER_WORKING_DAYS,
+      autocloseWorkingDays: e.AUTOCLOSE_WORKING_DAYS,
+      flagHideThreshold: e.FLAG_HIDE_THRESHOLD,
+      digestHourWit: e.DIGEST_HOUR_WIT,
+    },
     session: {
       residentIdleSeconds: e.SESSION_RESIDENT_IDLE_DAYS * 86400,
       residentAbsoluteSeconds: e.SESSION_RESIDENT_MAX_DAYS * 86400,

@@ -4,18 +4,27 @@ import type { AppConfig } from './config.ts';
 import { log } from './log.ts';
 import { createTransport, deliverDueEmails } from './notifications/worker.ts';
 import { pruneRateLimits } from './rate-limit/service.ts';
+import { autocloseDue, sendOverdueDigest } from './handling/service.ts';
 
 /**
- * Background work of one process: deliver queued emails (every few seconds) and prune
- * expired sessions and old rate-limit windows (hourly). Safe to run in every process:
- * messages are claimed with FOR UPDATE SKIP LOCKED; pruning is idempotent.
+ * Background work of one process: deliver queued emails (every few seconds); close answered
+ * feedback nobody replied to and send the daily overdue digest (every minute); prune expired
+ * sessions and old rate-limit windows (hourly). Safe to run in every process: messages and
+ * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
+ * idempotent.
  */
 export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Promise<void> } {
   const transport = createTransport(config.smtpUrl, config.mailFrom);
   let running: Promise<unknown> = Promise.resolve();
   let lastPrune = 0;
+  let lastMinute = 0;
   const tick = async () => {
     const { db } = await initApp();
+    if (Date.now() - lastMinute > 60_000) {
+      lastMinute = Date.now();
+      await autocloseDue(db, config.publicUrl);
+      await sendOverdueDigest(db, config.handling, config.publicUrl);
+    }
     while ((await deliverDueEmails(db, transport)) > 0) {
       /* drain the queue */
     }

@@ -198,6 +198,8 @@ test.describe('sign-in errors and limits', () => {
   });
 
   test('after 5 wrong passwords for one account the 6th attempt is refused (429)', async ({ page }) => {
+    // Up to 15 s of waiting for a fresh rate-limit window, then the attempts.
+    test.setTimeout(90_000);
     const { email, password } = ACCOUNTS.residentLocked;
     await page.goto('/masuk');
     await waitForFreshMinute(page);
@@ -214,6 +216,8 @@ test.describe('sign-in errors and limits', () => {
   });
 
   test('more than 20 attempts a minute from one address are refused (429), other addresses are not', async ({ page, request, clientIp, baseURL }) => {
+    // Up to 25 s of waiting for a fresh rate-limit window, then 22 sign-in attempts.
+    test.setTimeout(90_000);
     await page.goto('/');
     await waitForFreshMinute(page, 25);
     const post = (ip: string, i: number) =>

@@ -99,14 +99,18 @@ export function errorSummary(page: Page): Locator {
   return page.getByRole('alert');
 }
 
-/** Clicks a submit button and returns the response to the form's POST (before any redirect). */
+/**
+ * Clicks a submit button and returns the response to the form's POST (before any redirect),
+ * once the page it leads to (the redirect target, or the form again with its errors) has
+ * replaced the old one, so that later assertions cannot read the old page.
+ */
 export async function submit(page: Page, button: Locator): Promise<Response> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
-    button.click(),
-  ]);
+  const response = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document');
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await button.click();
+  const [r] = await Promise.all([response, navigated]);
   await page.waitForLoadState('domcontentloaded');
-  return response;
+  return r;
 }
 
 /** Asserts that the header shows a signed-in person (Indonesian interface). */

@@ -347,6 +347,20 @@ describeEachDb('accounts service', (get) => {
       expect(errorsOf(await resetPassword(db(), makeCtx(), first!, { password: strongPassword() }))).toEqual({ _form: { key: 'err.tokenInvalid' } });
     });
 
+    it('two simultaneous uses of one link: exactly one succeeds', async () => {
+      const u = await newResident();
+      await requestPasswordReset(db(), makeCtx(), { email: u.email });
+      const token = tokenFromLink((await outboxFor(u.email))[0]!.text_body);
+      const [p1, p2] = [strongPassword(), strongPassword()];
+      const results = await Promise.all([resetPassword(db(), makeCtx(), token, { password: p1 }), resetPassword(db(), makeCtx(), token, { password: p2 })]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(errorsOf(results.find((r) => !r.ok)!)).toEqual({ _form: { key: 'err.tokenInvalid' } });
+      expect(await auditEntries(db(), 'user.password_reset', u.user.id)).toHaveLength(1);
+      // The password that won is the one of the successful call.
+      const winner = results[0]!.ok ? p1 : p2;
+      valueOf(await signIn(db(), makeCtx(), { email: u.email, password: winner }));
+    });
+
     it('refuses an expired link and leaves the password alone', async () => {
       const u = await newResident();
       await requestPasswordReset(db(), makeCtx(), { email: u.email });

@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { listAudit, recordAudit, SYSTEM_ACTOR } from '../../src/server/audit/service.ts';
+import type { AuditRow } from '../../src/server/db/schema.ts';
 import { describeEachDb } from '../support/db.ts';
 import { json } from '../support/accounts.ts';
 
 describeEachDb('audit_log is append-only', (get) => {
-  async function entry(action: string): Promise<string> {
+  async function entry(action: string): Promise<AuditRow['id']> {
     const { db } = get();
     await recordAudit(db, SYSTEM_ACTOR, action, { type: 'test', id: 7 }, { before: { a: 1 }, after: { a: 2 } });
     const row = await db.selectFrom('audit_log').select('id').where('action', '=', action).executeTakeFirstOrThrow();
-    return String(row.id);
+    return row.id;
   }
 
   async function count(): Promise<number> {

@@ -11,6 +11,14 @@ process.env.LOG_LEVEL = 'error';
 
 const MINUTE = 60_000;
 
+/**
+ * "Now" for a worker call that must see messages queued a moment ago. The queue's
+ * next_attempt_at defaults to the database's now() (microseconds) while workers compare it
+ * with the Node clock (milliseconds): a message queued within the same millisecond would not
+ * be due yet. A second ahead removes that race from the tests.
+ */
+const soon = () => new Date(Date.now() + 1000);
+
 /** A transport that records every message it is handed, and answers as told. */
 function recorder(answer: (m: OutboxRow) => Promise<'sent' | 'logged'> = async () => 'sent') {
   const calls: OutboxRow[] = [];
@@ -18,18 +26,20 @@ function recorder(answer: (m: OutboxRow) => Promise<'sent' | 'logged'> = async (
     calls.push(m);
     return answer(m);
   };
-  return { transport, calls, ids: () => calls.map((m) => String(m.id)) };
+  return { transport, calls, ids: () => calls.map((m) => m.id) };
 }
 
 function content(n: number | string) {
   return { subject: `Subjek ${n}`, text: `Isi ${n}`, html: `<p>Isi ${n}</p>` };
 }
 
-async function enqueue(db: Db, n: number | string, to = `penerima${n}@contoh.id`): Promise<string> {
-  return String(await enqueueEmail(db, to, 'id', 'test', content(n)));
+type Id = OutboxRow['id'];
+
+async function enqueue(db: Db, n: number | string, to = `penerima${n}@contoh.id`): Promise<Id> {
+  return enqueueEmail(db, to, 'id', 'test', content(n));
 }
 
-async function row(db: Db, id: string): Promise<OutboxRow> {
+async function row(db: Db, id: Id): Promise<OutboxRow> {
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
@@ -75,7 +85,7 @@ describeEachDb('email outbox', (get) => {
   it('delivers each due message exactly once and records how', async () => {
     const ids = [await enqueue(db(), 1), await enqueue(db(), 2), await enqueue(db(), 3)];
     const rec = recorder(async (m) => (m.subject === 'Subjek 2' ? 'logged' : 'sent'));
-    expect(await deliverDueEmails(db(), rec.transport)).toBe(3);
+    expect(await deliverDueEmails(db(), rec.transport, soon())).toBe(3);
     expect(rec.ids().sort()).toEqual([...ids].sort());
     expect(rec.calls.map((m) => m.to_email).sort()).toEqual(['penerima1@contoh.id', 'penerima2@contoh.id', 'penerima3@contoh.id']);
 
@@ -96,19 +106,20 @@ describeEachDb('email outbox', (get) => {
     const id = await enqueue(db(), 'nanti');
     await db().updateTable('outbox').set({ next_attempt_at: new Date(Date.now() + 10 * MINUTE) }).where('id', '=', id).execute();
     const rec = recorder();
-    expect(await deliverDueEmails(db(), rec.transport)).toBe(0);
+    expect(await deliverDueEmails(db(), rec.transport, soon())).toBe(0);
     expect(await deliverDueEmails(db(), rec.transport, new Date(Date.now() + 11 * MINUTE))).toBe(1);
     expect(rec.ids()).toEqual([id]);
   });
 
   it('takes at most one batch per call, oldest due first', async () => {
-    const ids: string[] = [];
+    const ids: Id[] = [];
     for (let i = 0; i < 5; i++) ids.push(await enqueue(db(), `b${i}`));
     const rec = recorder();
-    expect(await deliverDueEmails(db(), rec.transport, undefined, 2)).toBe(2);
-    expect(await deliverDueEmails(db(), rec.transport, undefined, 2)).toBe(2);
-    expect(await deliverDueEmails(db(), rec.transport, undefined, 2)).toBe(1);
-    expect(await deliverDueEmails(db(), rec.transport, undefined, 2)).toBe(0);
+    expect(await deliverDueEmails(db(), rec.transport, soon(), 2)).toBe(2);
+    expect([...rec.ids()].sort()).toEqual(ids.slice(0, 2).sort());
+    expect(await deliverDueEmails(db(), rec.transport, soon(), 2)).toBe(2);
+    expect(await deliverDueEmails(db(), rec.transport, soon(), 2)).toBe(1);
+    expect(await deliverDueEmails(db(), rec.transport, soon(), 2)).toBe(0);
     expect(new Set(rec.ids()).size).toBe(5);
     expect(rec.ids().sort()).toEqual([...ids].sort());
   });
@@ -121,7 +132,7 @@ describeEachDb('email outbox', (get) => {
       return 'sent';
     });
     const before = Date.now();
-    expect(await deliverDueEmails(db(), rec.transport)).toBe(2);
+    expect(await deliverDueEmails(db(), rec.transport, soon())).toBe(2);
 
     const b = await row(db(), bad);
     expect(b).toMatchObject({ status: 'pending', attempts: 1, last_error: 'SMTP 451 coba lagi nanti', sent_at: null });
@@ -130,7 +141,7 @@ describeEachDb('email outbox', (get) => {
     expect((await row(db(), good)).status).toBe('sent');
 
     // Not retried before its time...
-    expect(await deliverDueEmails(db(), rec.transport)).toBe(0);
+    expect(await deliverDueEmails(db(), rec.transport, soon())).toBe(0);
     // ...but after it, with a longer wait after the second failure.
     expect(await deliverDueEmails(db(), rec.transport, new Date(Date.now() + 2 * MINUTE))).toBe(1);
     const b2 = await row(db(), bad);
@@ -159,9 +170,9 @@ describeEachDb('email outbox', (get) => {
 
   it('a message claimed by a worker that died is delivered by another after five minutes, not before', async () => {
     const id = await enqueue(db(), 'yatim');
-    const now = new Date();
+    const now = soon();
     const claimed = await claimDueMessages(db(), 10, now);
-    expect(claimed.map((m) => String(m.id))).toEqual([id]);
+    expect(claimed.map((m) => m.id)).toEqual([id]);
     expect(await row(db(), id)).toMatchObject({ status: 'sending', attempts: 1 });
 
     const rec = recorder();
@@ -172,12 +183,12 @@ describeEachDb('email outbox', (get) => {
   });
 
   it('listOutbox pages newest first', async () => {
-    const ids: string[] = [];
+    const ids: Id[] = [];
     for (let i = 0; i < 3; i++) ids.push(await enqueue(db(), `l${i}`));
     const p1 = await listOutbox(db(), undefined, 2);
-    expect(p1.messages.map((m) => String(m.id))).toEqual([ids[2], ids[1]]);
+    expect(p1.messages.map((m) => m.id)).toEqual([ids[2], ids[1]]);
     const p2 = await listOutbox(db(), p1.nextBeforeId!, 2);
-    expect(p2.messages.map((m) => String(m.id))).toEqual([ids[0]]);
+    expect(p2.messages.map((m) => m.id)).toEqual([ids[0]]);
     expect(p2.nextBeforeId).toBeNull();
   });
 
@@ -207,18 +218,19 @@ describePostgres('email outbox with several workers', (get) => {
   });
 
   it('two workers on separate pools deliver 30 messages, every one exactly once', async () => {
-    const ids: string[] = [];
+    const ids: Id[] = [];
     for (let i = 0; i < 30; i++) ids.push(await enqueue(get().db, `c${i}`));
-    const delivered: Array<{ worker: string; id: string }> = [];
+    const delivered: Array<{ worker: string; id: Id }> = [];
     const slow = (worker: string): Transport => async (m) => {
-      delivered.push({ worker, id: String(m.id) });
+      delivered.push({ worker, id: m.id });
       await new Promise((r) => setTimeout(r, 20));
       return 'sent';
     };
+    const now = soon();
     const drain = async (db: Db, worker: string) => {
       let n = 0;
       let got: number;
-      while ((got = await deliverDueEmails(db, slow(worker), undefined, 3)) > 0) n += got;
+      while ((got = await deliverDueEmails(db, slow(worker), now, 3)) > 0) n += got;
       return n;
     };
     const [a, b] = await Promise.all([drain(get().db, 'A'), drain(second!.db, 'B')]);
@@ -251,7 +263,9 @@ describePostgres('email outbox with several workers', (get) => {
     await ready;
     try {
       const rec = recorder();
-      expect(await deliverDueEmails(second!.db, rec.transport)).toBe(1);
+      // Without SKIP LOCKED the worker would wait for the lock: fail fast instead of hanging.
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('worker blocked on a locked message')), 5000).unref());
+      expect(await Promise.race([deliverDueEmails(second!.db, rec.transport, soon()), timeout])).toBe(1);
       expect(rec.ids()).toEqual([free]);
     } finally {
       release();
@@ -259,7 +273,7 @@ describePostgres('email outbox with several workers', (get) => {
     }
     expect((await row(get().db, locked)).status).toBe('pending');
     const rec = recorder();
-    expect(await deliverDueEmails(second!.db, rec.transport)).toBe(1);
+    expect(await deliverDueEmails(second!.db, rec.transport, soon())).toBe(1);
     expect(rec.ids()).toEqual([locked]);
   });
 });

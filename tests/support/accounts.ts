@@ -14,8 +14,11 @@ import type { FieldErrors, Result } from '../../src/server/forms.ts';
 
 export const PUBLIC_URL = 'http://localhost:4321';
 
+/** The configuration of an empty environment: every default. */
+export const DEFAULT_CONFIG = parseConfig({});
+
 /** The default session policy (resident 14 d idle / 30 d absolute, staff 4 h / 12 h). */
-export const POLICY = parseConfig({}).session;
+export const POLICY = DEFAULT_CONFIG.session;
 
 const run = randomBytes(3).toString('hex');
 let seq = 0;
@@ -44,6 +47,7 @@ export function makeCtx(overrides: Partial<RequestContext> = {}): RequestContext
     locale: 'id',
     sessionPolicy: POLICY,
     publicUrl: PUBLIC_URL,
+    rules: DEFAULT_CONFIG.handling,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Locale } from '../../i18n/index.ts';
+import type { HandlingRules } from '../config.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { ROLES, type Role, type UserRow } from '../db/schema.ts';
@@ -18,6 +19,8 @@ export interface RequestContext {
   locale: Locale;
   sessionPolicy: SessionPolicy;
   publicUrl: string;
+  /** Deadlines and thresholds of feedback handling. */
+  rules: HandlingRules;
 }
 
 const RESET_TTL_MS = 3600_000;

@@ -136,7 +136,14 @@ export type FeedbackEventKind =
   | 'reopened'
   | 'published'
   | 'rejected'
-  | 'assigned';
+  | 'assigned'
+  | 'redacted'
+  | 'hidden'
+  | 'shown'
+  | 'confidential'
+  | 'updated'
+  | 'duplicate'
+  | 'closed';
 export type FlagReason = 'spam' | 'abusive' | 'personal_data' | 'other';
 export const FLAG_REASONS: readonly FlagReason[] = ['spam', 'abusive', 'personal_data', 'other'];
 
@@ -175,6 +182,47 @@ export interface FeedbackTable {
   responded_at: Date | null;
   closed_at: Date | null;
   search: ColumnType<string, never, never>;
+  priority: Generated<Priority>;
+  assigned_at: Date | null;
+  first_response_at: Date | null;
+  verify_due_at: Date | null;
+  answer_due_at: Date | null;
+  autoclose_at: Date | null;
+  duplicate_of: number | null;
+  reject_reason: RejectReason | null;
+  reject_note: string | null;
+  hidden_by_flags: Generated<boolean>;
+}
+
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
+export type RejectReason = 'spam' | 'abusive' | 'incomplete' | 'not_authority' | 'duplicate';
+export const REJECT_REASONS: readonly RejectReason[] = ['spam', 'abusive', 'incomplete', 'not_authority', 'duplicate'];
+
+export interface FeedbackRedactionTable {
+  id: Generated<number>;
+  feedback_id: number;
+  at: Generated<Date>;
+  actor_id: string | null;
+  field: 'title' | 'body' | 'location';
+  original: string;
+  redacted: string;
+}
+
+export interface AnswerTemplateTable {
+  id: Generated<number>;
+  unit_id: number | null;
+  title: string;
+  body_md: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface JobRunTable {
+  name: string;
+  run_on: ColumnType<string, string, string>;
+  started_at: Generated<Date>;
 }
 
 export interface FeedbackContactTable {
@@ -247,6 +295,9 @@ export interface Database {
   feedback_supports: FeedbackSupportTable;
   feedback_flags: FeedbackFlagTable;
   feedback_ratings: FeedbackRatingTable;
+  feedback_redactions: FeedbackRedactionTable;
+  answer_templates: AnswerTemplateTable;
+  job_runs: JobRunTable;
   units: UnitTable;
   areas: AreaTable;
   users: UserTable;

@@ -40,6 +40,7 @@ export interface FeedbackInsert {
   confidential: boolean;
   author_id: string | null;
   status: HandlingStatus;
+  verify_due_at: Date;
 }
 
 export async function insertFeedback(db: Db, f: FeedbackInsert): Promise<{ id: number; created_at: Date }> {

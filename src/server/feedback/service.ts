@@ -16,6 +16,7 @@ import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from '
 import * as q from './queries.ts';
 import { idempotencyHash, normalizeTrackingCode, SUBMISSION_KEY_RE, trackingCodeFor, trackingHash } from './tracking-code.ts';
 import { validate } from '../forms.ts';
+import { applyFlagThreshold } from '../moderation/service.ts';
 
 /** Working days after closing during which the reporter may reopen. */
 export const REOPEN_WORKING_DAYS = 10;
@@ -145,6 +146,8 @@ export async function submitFeedback(
   if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
 
   const receiptTo = d.contactEmail ?? (user && !d.anonymous ? user.email : null);
+  const now = new Date();
+  const verifyDue = workingDayDeadline(now, ctx.rules.verifyWorkingDays, await holidaysAround(db, now));
   const saved: string[] = [];
   try {
     for (const p of processed) saved.push(await photos.save(p));
@@ -167,6 +170,7 @@ export async function submitFeedback(
         confidential: d.confidential,
         author_id: user?.id ?? null,
         status: 'received',
+        verify_due_at: verifyDue,
       });
       if (d.contactName || d.contactEmail || d.contactPhone) {
         await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale });
@@ -353,7 +357,15 @@ export async function addInformation(db: Db, code: string, input: unknown): Prom
   if (id === null) return fail('_form', 'err.trackingNotFound');
   await db.transaction().execute(async (trx) => {
     await q.insertEvent(trx, { feedback_id: id, kind: 'info_added', public: false, actor_role: 'reporter', body_md: v.value.text, body_html: renderMarkdown(v.value.text) });
-    await trx.updateTable('feedback').set({ updated_at: new Date() }).where('id', '=', id).execute();
+    // A reply to an answer stops the autoclose clock: the unit has to look again.
+    const f = await q.lockFeedback(trx, id);
+    const reopened = f?.status === 'responded';
+    await trx
+      .updateTable('feedback')
+      .set(reopened ? { updated_at: new Date(), autoclose_at: null, status: 'in_progress' } : { updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    if (reopened) await q.insertEvent(trx, { feedback_id: id, kind: 'status', public: true, actor_role: 'reporter', from_status: 'responded', to_status: 'in_progress' });
   });
   return { ok: true, value: null };
 }
@@ -443,6 +455,7 @@ export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUse
     reason: v.value.reason as (typeof FLAG_REASONS)[number],
     note: v.value.note,
   });
+  if (added) await applyFlagThreshold(db, id, ctx.rules, ctx.publicUrl);
   return { ok: true, value: { added } };
 }
 

@@ -1,36 +1,295 @@
-import type { Actor } from '../audit/service.ts';
-import { recordAudit } from '../audit/service.ts';
+import { z } from 'zod';
+import type { Locale } from '../../i18n/index.ts';
+import type { HandlingRules } from '../config.ts';
+import { recordAudit, type Actor } from '../audit/service.ts';
+import { holidaysAround } from '../calendar/service.ts';
+import { workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { fail, type Result } from '../forms.ts';
-import { insertEvent, setModerationState } from '../feedback/queries.ts';
-import { lockForModeration, selectPending } from './queries.ts';
+import { FEEDBACK_KINDS, PRIORITIES, REJECT_REASONS, type FeedbackKind, type Priority, type RejectReason, type Sector } from '../db/schema.ts';
+import { findArea, findUnit, insertEvent, selectContact } from '../feedback/queries.ts';
+import { fail, validate, type Result } from '../forms.ts';
+import { renderMarkdown } from '../markdown.ts';
+import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import * as q from './queries.ts';
 
-/** The oldest pending feedback first (the triage queue). */
-export function listPending(db: Db, limit = 50) {
-  return selectPending(db, limit);
+/**
+ * Triage by moderators. Every step: locks the row, refuses a stale edit (the item changed
+ * since the moderator's page was rendered: nothing is overwritten), writes a timeline event
+ * and an audit entry in the same transaction, and queues the emails it causes.
+ */
+
+export interface ModerationContext {
+  actor: Actor;
+  rules: HandlingRules;
+  publicUrl: string;
+  now?: Date;
+}
+
+export function listQueue(db: Db, filter: q.QueueFilter, now = new Date(), limit = 100) {
+  return q.selectPending(db, filter, now, limit);
+}
+
+export const listOverdue = (db: Db, now = new Date(), limit = 200) => q.selectOverdue(db, now, limit);
+export const listOpenFlags = (db: Db, limit = 100) => q.selectOpenFlags(db, limit);
+export const listRedactions = q.selectRedactions;
+
+type Locked = NonNullable<Awaited<ReturnType<typeof q.lockForModeration>>>;
+
+/** Runs one moderation step on a locked, fresh row. */
+async function step<T>(
+  db: Db,
+  id: number,
+  seenUpdatedAt: Date | null,
+  fn: (trx: Db, f: Locked) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return db.transaction().execute(async (trx) => {
+    const f = await q.lockForModeration(trx, id);
+    if (!f) return fail('_form', 'err.badRequest');
+    if (seenUpdatedAt && f.updated_at.getTime() !== seenUpdatedAt.getTime()) return fail('_form', 'err.staleEdit');
+    return fn(trx, f);
+  });
+}
+
+/** Emails the reporter (contact email, or account email unless anonymous) in their language. */
+async function notifyReporter(
+  trx: Db,
+  feedbackId: number,
+  template: string,
+  subjectKey: Parameters<typeof composeEmail>[1],
+  bodyKey: Parameters<typeof composeEmail>[2],
+  params: Record<string, string | number>,
+  publicUrl: string,
+): Promise<void> {
+  const contact = await selectContact(trx, feedbackId);
+  let to = contact?.email ?? null;
+  let locale: Locale = contact?.locale ?? 'id';
+  if (!to) {
+    const f = await trx
+      .selectFrom('feedback')
+      .innerJoin('users', 'users.id', 'feedback.author_id')
+      .select(['users.email', 'users.locale', 'feedback.anonymous'])
+      .where('feedback.id', '=', feedbackId)
+      .executeTakeFirst();
+    if (f) {
+      to = f.email;
+      locale = f.locale;
+    }
+  }
+  if (!to) return;
+  await enqueueEmail(trx, to, locale, template, composeEmail(locale, subjectKey, bodyKey, { ...params, link: `${publicUrl}/lacak` }));
+}
+
+const rejectSchema = z.object({
+  reason: z.enum(REJECT_REASONS as [RejectReason, ...RejectReason[]], { message: 'err.rejectReason' }),
+  note: z.string().trim().max(1000).optional().transform((v) => v || null),
+  duplicateOf: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v.replace(/\D/g, '') : ''))
+    .refine((v) => v === '' || /^\d{1,15}$/.test(v), { message: 'err.invalidChoice' }),
+});
+
+/** Publishes a pending (or hidden) item on the public board. */
+export function publishFeedback(db: Db, ctx: ModerationContext, id: number, seen: Date | null): Promise<Result<null>> {
+  const now = ctx.now ?? new Date();
+  return step(db, id, seen, async (trx, f) => {
+    if (f.moderation_state === 'published') return { ok: true, value: null };
+    await q.updateFeedback(trx, id, { moderation_state: 'published', published_at: now, hidden_by_flags: false, reject_reason: null, reject_note: null }, now);
+    if (f.hidden_by_flags) await q.resolveFlags(trx, id, ctx.actor.id, 'kept', now);
+    await insertEvent(trx, { feedback_id: id, kind: 'published', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
+    await recordAudit(trx, ctx.actor, 'feedback.publish', { type: 'feedback', id }, { before: { moderation_state: f.moderation_state }, after: { moderation_state: 'published' } });
+    await notifyReporter(trx, id, 'feedback_published', 'email.published.subject', 'email.published.body', { title: f.title }, ctx.publicUrl);
+    return { ok: true, value: null };
+  });
 }
 
 /**
- * Publishes or rejects a pending item. `seenUpdatedAt` is when the moderator's page was
- * rendered: if someone changed the item since, nothing is written and the moderator is told.
+ * Rejects with a reason the reporter is told: spam, abusive, incomplete (asks for
+ * information), not within the city's authority (with guidance), or duplicate (linked to
+ * the original, whose supports it joins).
  */
-export async function decideFeedback(
-  db: Db,
-  actor: Actor,
-  id: number,
-  decision: 'publish' | 'reject',
-  seenUpdatedAt: Date | null,
-  now = new Date(),
-): Promise<Result<null>> {
-  return db.transaction().execute(async (trx) => {
-    const f = await lockForModeration(trx, id);
-    if (!f) return fail('_form', 'err.badRequest');
-    if (seenUpdatedAt && f.updated_at.getTime() !== seenUpdatedAt.getTime()) return fail('_form', 'err.staleEdit');
-    const state = decision === 'publish' ? 'published' : 'rejected';
-    if (f.moderation_state === state) return { ok: true as const, value: null };
-    await setModerationState(trx, id, state, now);
-    await insertEvent(trx, { feedback_id: id, kind: decision === 'publish' ? 'published' : 'rejected', public: true, actor_id: actor.id, actor_role: 'moderator', at: now });
-    await recordAudit(trx, actor, `feedback.${decision}`, { type: 'feedback', id }, { before: { moderation_state: f.moderation_state }, after: { moderation_state: state } });
-    return { ok: true as const, value: null };
+export async function rejectFeedback(db: Db, ctx: ModerationContext, id: number, seen: Date | null, input: unknown): Promise<Result<null>> {
+  const v = validate(rejectSchema, input);
+  if (!v.ok) return v;
+  const { reason, note } = v.value;
+  const originalId = v.value.duplicateOf ? Number(v.value.duplicateOf) : null;
+  if (reason === 'duplicate' && !originalId) return fail('duplicateOf', 'err.duplicateOfRequired');
+  if (reason === 'not_authority' && !note) return fail('note', 'err.guidanceRequired');
+  if (originalId === id) return fail('duplicateOf', 'err.invalidChoice');
+  const now = ctx.now ?? new Date();
+  return step(db, id, seen, async (trx, f) => {
+    let original: { id: number; title: string } | undefined;
+    if (reason === 'duplicate') {
+      original = await trx.selectFrom('feedback').select(['id', 'title']).where('id', '=', originalId!).where('moderation_state', '=', 'published').executeTakeFirst();
+      if (!original) return fail('duplicateOf', 'err.duplicateOfUnknown');
+    }
+    await q.updateFeedback(trx, id, { moderation_state: 'rejected', reject_reason: reason, reject_note: note, duplicate_of: original?.id ?? null }, now);
+    const noteMd = note ?? '';
+    await insertEvent(trx, {
+      feedback_id: id,
+      kind: reason === 'duplicate' ? 'duplicate' : 'rejected',
+      public: true,
+      actor_id: ctx.actor.id,
+      actor_role: 'moderator',
+      body_md: noteMd || null,
+      body_html: noteMd ? renderMarkdown(noteMd) : null,
+      at: now,
+    });
+    let supports: number | null = null;
+    if (original) supports = await q.mergeSupports(trx, id, original.id);
+    await recordAudit(trx, ctx.actor, 'feedback.reject', { type: 'feedback', id }, {
+      before: { moderation_state: f.moderation_state },
+      after: { moderation_state: 'rejected', reason, note, duplicate_of: original?.id ?? null, original_supports: supports },
+    });
+    await notifyReporter(trx, id, 'feedback_rejected', 'email.rejected.subject', `email.rejected.${reason}`, { title: f.title, note: note ?? '', original: original ? `${ctx.publicUrl}/masukan/${original.id}` : '' }, ctx.publicUrl);
+    return { ok: true, value: null };
   });
+}
+
+/** Assigns (or reassigns) the unit; the first-answer clock starts; the unit's staff are told. */
+export async function assignFeedback(db: Db, ctx: ModerationContext, id: number, seen: Date | null, input: unknown): Promise<Result<null>> {
+  const v = validate(z.object({ unitId: z.string().regex(/^\d{1,9}$/, { message: 'err.unitChoose' }) }), input);
+  if (!v.ok) return v;
+  const unit = await findUnit(db, Number(v.value.unitId));
+  if (!unit) return fail('unitId', 'err.invalidChoice');
+  const now = ctx.now ?? new Date();
+  const due = workingDayDeadline(now, ctx.rules.answerWorkingDays, await holidaysAround(db, now));
+  return step(db, id, seen, async (trx, f) => {
+    if (f.moderation_state === 'rejected') return fail('_form', 'err.rejectedItem');
+    if (f.unit_id === unit.id && f.assigned_at) return { ok: true, value: null };
+    const status = f.first_response_at ? f.status : f.status === 'received' || f.status === 'assigned' ? 'assigned' : f.status;
+    await q.updateFeedback(trx, id, { unit_id: unit.id, sector: unit.sector as Sector, status, assigned_at: now, answer_due_at: f.first_response_at ? null : due }, now);
+    await insertEvent(trx, { feedback_id: id, kind: 'assigned', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', from_status: f.status, to_status: status, body_md: unit.short_name, at: now });
+    await recordAudit(trx, ctx.actor, 'feedback.assign', { type: 'feedback', id }, { before: { unit_id: f.unit_id, status: f.status }, after: { unit_id: unit.id, status, answer_due_at: due.toISOString() } });
+    for (const s of await q.staffEmailsOfUnit(trx, unit.id)) {
+      await enqueueEmail(trx, s.email, s.locale, 'feedback_assigned', composeEmail(s.locale, 'email.assigned.subject', 'email.assigned.body', { title: f.title, unit: unit.short_name, link: `${ctx.publicUrl}/kotak-masuk/${id}` }));
+    }
+    return { ok: true, value: null };
+  });
+}
+
+const factsSchema = z.object({
+  kind: z.enum(FEEDBACK_KINDS as [FeedbackKind, ...FeedbackKind[]], { message: 'err.kindRequired' }),
+  priority: z.enum(PRIORITIES as [Priority, ...Priority[]], { message: 'err.invalidChoice' }),
+  area: z.string().trim().optional().refine((v) => !v || /^\d{1,9}$/.test(v), { message: 'err.invalidChoice' }),
+});
+
+/** Corrects kind, area and priority. */
+export async function correctFeedback(db: Db, ctx: ModerationContext, id: number, seen: Date | null, input: unknown): Promise<Result<null>> {
+  const v = validate(factsSchema, input);
+  if (!v.ok) return v;
+  const area = v.value.area ? await findArea(db, Number(v.value.area)) : null;
+  if (v.value.area && !area) return fail('area', 'err.invalidChoice');
+  const now = ctx.now ?? new Date();
+  return step(db, id, seen, async (trx, f) => {
+    const after = { kind: v.value.kind, priority: v.value.priority, area_id: area?.id ?? null };
+    const before = { kind: f.kind, priority: f.priority, area_id: f.area_id };
+    if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true, value: null };
+    await q.updateFeedback(trx, id, { ...after, kecamatan_code: area?.kecamatan_code ?? null }, now);
+    await insertEvent(trx, { feedback_id: id, kind: 'updated', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
+    await recordAudit(trx, ctx.actor, 'feedback.correct', { type: 'feedback', id }, { before, after });
+    return { ok: true, value: null };
+  });
+}
+
+const redactSchema = z.object({
+  title: z.string().trim().min(1).max(150),
+  body: z.string().trim().min(1).max(5000),
+  location: z.string().trim().max(200).optional().transform((v) => v || null),
+});
+
+/**
+ * Redacts personal data or officer names from the text. The original is kept in
+ * feedback_redactions (and the audit log) for the record; the public sees only the new text.
+ */
+export async function redactFeedback(db: Db, ctx: ModerationContext, id: number, seen: Date | null, input: unknown): Promise<Result<null>> {
+  const v = validate(redactSchema, input);
+  if (!v.ok) return v;
+  const now = ctx.now ?? new Date();
+  return step(db, id, seen, async (trx, f) => {
+    const changes: Array<{ field: 'title' | 'body' | 'location'; original: string; redacted: string }> = [];
+    if (v.value.title !== f.title) changes.push({ field: 'title', original: f.title, redacted: v.value.title });
+    if (v.value.body !== f.body_md) changes.push({ field: 'body', original: f.body_md, redacted: v.value.body });
+    if ((v.value.location ?? '') !== (f.location_text ?? '')) changes.push({ field: 'location', original: f.location_text ?? '', redacted: v.value.location ?? '' });
+    if (changes.length === 0) return { ok: true, value: null };
+    for (const c of changes) await q.insertRedaction(trx, { feedback_id: id, actor_id: ctx.actor.id, ...c });
+    await q.updateFeedback(trx, id, { title: v.value.title, body_md: v.value.body, body_html: renderMarkdown(v.value.body), location_text: v.value.location }, now);
+    await insertEvent(trx, { feedback_id: id, kind: 'redacted', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
+    await recordAudit(trx, ctx.actor, 'feedback.redact', { type: 'feedback', id }, {
+      before: Object.fromEntries(changes.map((c) => [c.field, c.original])),
+      after: Object.fromEntries(changes.map((c) => [c.field, c.redacted])),
+    });
+    return { ok: true, value: null };
+  });
+}
+
+/** Hides or shows one photo. */
+export async function setPhotoVisibility(db: Db, ctx: ModerationContext, photoId: number, hidden: boolean): Promise<Result<null>> {
+  const photo = await q.selectPhoto(db, photoId);
+  if (!photo) return fail('_form', 'err.badRequest');
+  if (photo.hidden === hidden) return { ok: true, value: null };
+  const now = ctx.now ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    await q.setPhotoHidden(trx, photoId, hidden);
+    await insertEvent(trx, { feedback_id: photo.feedback_id, kind: hidden ? 'hidden' : 'shown', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
+    await trx.updateTable('feedback').set({ updated_at: now }).where('id', '=', photo.feedback_id).execute();
+    await recordAudit(trx, ctx.actor, hidden ? 'photo.hide' : 'photo.show', { type: 'feedback_photo', id: photoId }, { before: { hidden: photo.hidden }, after: { hidden } });
+  });
+  return { ok: true, value: null };
+}
+
+/** Makes an item confidential: off the public board, search and API from now on. */
+export function makeConfidential(db: Db, ctx: ModerationContext, id: number, seen: Date | null): Promise<Result<null>> {
+  const now = ctx.now ?? new Date();
+  return step(db, id, seen, async (trx, f) => {
+    if (f.confidential) return { ok: true, value: null };
+    await q.updateFeedback(trx, id, { confidential: true }, now);
+    await insertEvent(trx, { feedback_id: id, kind: 'confidential', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
+    await recordAudit(trx, ctx.actor, 'feedback.make_confidential', { type: 'feedback', id }, { before: { confidential: false }, after: { confidential: true } });
+    return { ok: true, value: null };
+  });
+}
+
+/** Decides on flagged content: keep it (flags resolved, shown again) or hide it. */
+export function resolveFlagged(db: Db, ctx: ModerationContext, id: number, decision: 'keep' | 'hide'): Promise<Result<null>> {
+  const now = ctx.now ?? new Date();
+  return step(db, id, null, async (trx, f) => {
+    const state = decision === 'hide' ? 'hidden' : f.moderation_state === 'hidden' ? 'published' : f.moderation_state;
+    await q.updateFeedback(trx, id, { moderation_state: state, hidden_by_flags: false }, now);
+    const n = await q.resolveFlags(trx, id, ctx.actor.id, decision === 'hide' ? 'hidden' : 'kept', now);
+    await recordAudit(trx, ctx.actor, `flag.${decision}`, { type: 'feedback', id }, { before: { moderation_state: f.moderation_state, open_flags: n }, after: { moderation_state: state } });
+    return { ok: true, value: null };
+  });
+}
+
+/**
+ * Counts distinct flaggers after a new flag: at the threshold, published content is hidden
+ * until a moderator decides, and its author is told.
+ */
+export async function applyFlagThreshold(db: Db, id: number, rules: HandlingRules, publicUrl: string, now = new Date()): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const f = await q.lockForModeration(trx, id);
+    if (!f || f.moderation_state !== 'published') return false;
+    if ((await q.countOpenFlags(trx, id)) < rules.flagHideThreshold) return false;
+    await q.updateFeedback(trx, id, { moderation_state: 'hidden', hidden_by_flags: true }, now);
+    await insertEvent(trx, { feedback_id: id, kind: 'hidden', public: false, actor_role: 'system', at: now });
+    await recordAudit(trx, { id: null, label: 'system (flag threshold)', ip: null }, 'feedback.hide_by_flags', { type: 'feedback', id }, {
+      before: { moderation_state: 'published' },
+      after: { moderation_state: 'hidden', threshold: rules.flagHideThreshold },
+    });
+    await notifyReporter(trx, id, 'feedback_hidden', 'email.hidden.subject', 'email.hidden.body', { title: f.title }, publicUrl);
+    return true;
+  });
+}
+
+/** The reporter's contact mailer, shared with the unit inbox. */
+export { notifyReporter };
+
+/** Publish, or reject as spam; for callers that only decide yes or no (the demo, tests). */
+export async function decideFeedback(db: Db, actor: Actor, id: number, decision: 'publish' | 'reject', seen: Date | null, now = new Date()): Promise<Result<null>> {
+  const { getConfig } = await import('../config.ts');
+  const config = getConfig();
+  const ctx: ModerationContext = { actor, rules: config.handling, publicUrl: config.publicUrl, now };
+  return decision === 'publish' ? publishFeedback(db, ctx, id, seen) : rejectFeedback(db, ctx, id, seen, { reason: 'spam' });
 }

@@ -1,0 +1,615 @@
+/**
+ * The board benchmark (`npm run bench`). See bench/README.md.
+ *
+ *   npm run bench                          # throwaway PostgreSQL, 1,000,000 items, all scenarios
+ *   npm run bench -- --count 200000        # smaller data set
+ *   DATABASE_URL=postgres://... npm run bench -- --reuse        # data already generated
+ *   DATABASE_URL=postgres://... npm run bench -- --generate     # (re)generate there (truncates feedback!)
+ *
+ * Options: --count N (1,000,000) --rate R (200 req/s) --duration S (30 s per scenario)
+ *          --iterations N (200 SQL iterations) --port P (4399) --build (run astro build first)
+ *          --keep-cluster (leave the throwaway cluster running; prints its URL)
+ *          --only http,sql,js,saturation (subset of the measurements)
+ *
+ * Steps: PostgreSQL (own throwaway cluster via scripts/test-postgres.sh unless DATABASE_URL is
+ * set) → migrate + reference data → bench/generate.ts → start the built server
+ * (node server/main.ts, NODE_ENV=production) → HTTP scenarios at a fixed rate (open loop,
+ * bench/load.ts) → SQL timings of selectBoardPage through Kysely → EXPLAIN (ANALYZE, BUFFERS)
+ * of the slowest queries → gzipped JS of public pages → closed-loop saturation (autocannon)
+ * → bench/results/<date>-board.md (+ .json). Everything started is stopped at the end.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
+import autocannon from 'autocannon';
+import { type CompiledQuery, Kysely, PostgresDialect, type LogEvent } from 'kysely';
+import type pg from 'pg';
+import type { Database } from '../src/server/db/schema.ts';
+import { type BoardCursor, type BoardFilter, type BoardSort, selectBoardPage } from '../src/server/feedback/queries.ts';
+import { KIND_ORDER, SEARCH_TERMS, SECTOR_ORDER } from './corpus.ts';
+import { generate } from './generate.ts';
+import { type LoadResult, openLoop, type Processes, waitForQuiet } from './load.ts';
+import { log, machineInfo, ms, newPool, ROOT, startCluster, stopCluster, type Summary, summarize } from './lib.ts';
+
+const TARGETS = { boardP99: 50, searchP95: 25, jsGzipKb: 15 };
+const PAGE = 20; // BOARD_PAGE_SIZE in src/server/feedback/service.ts; the app asks for PAGE + 1 rows
+const KECAMATAN = ['81.71.01', '81.71.02', '81.71.03', '81.71.04', '81.71.05'];
+const STATUSES = ['received', 'assigned', 'in_progress', 'responded', 'resolved', 'closed', 'reopened'] as const;
+
+const { values: args } = parseArgs({
+  args: process.argv.slice(2),
+  strict: false,
+  options: {
+    count: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    iterations: { type: 'string' },
+    port: { type: 'string' },
+    build: { type: 'boolean' },
+    reuse: { type: 'boolean' },
+    generate: { type: 'boolean' },
+    'keep-cluster': { type: 'boolean' },
+    only: { type: 'string' },
+    'quiet-wait': { type: 'string' },
+  },
+});
+const num = (v: unknown, d: number) => (typeof v === 'string' && v.trim() ? Number(v.replaceAll('_', '').replaceAll(',', '')) : d);
+const COUNT = num(args.count, 1_000_000);
+const RATE = num(args.rate, 200);
+const DURATION = num(args.duration, 30);
+const ITERATIONS = num(args.iterations, 200);
+const PORT = num(args.port, 4399);
+const QUIET_WAIT = num(args['quiet-wait'], 180);
+const ONLY = new Set(typeof args.only === 'string' ? args.only.split(',') : ['http', 'sql', 'js', 'saturation']);
+
+/** Deterministic random numbers (mulberry32), so every run asks the same questions. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(20261127);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const encodeCursor = (c: BoardCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+// ---------------------------------------------------------------- setup
+
+const stateFile = '/tmp/baku-bench-postgres.state';
+let ownCluster = false;
+let server: ChildProcess | null = null;
+const serverLog = path.join('/tmp', `baku-bench-server-${process.pid}.log`);
+const serverDataDir = path.join('/tmp', `baku-bench-data-${process.pid}`);
+
+async function cleanup(): Promise<void> {
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        server?.kill('SIGKILL');
+        r(null);
+      }, 12_000);
+      server!.once('exit', () => {
+        clearTimeout(t);
+        r(null);
+      });
+    });
+  }
+  fs.rmSync(serverDataDir, { recursive: true, force: true });
+  if (ownCluster && !args['keep-cluster']) {
+    try {
+      stopCluster(stateFile);
+    } catch (e) {
+      log(`stopping the cluster failed: ${(e as Error).message}`);
+    }
+  }
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    log(`${sig}: cleaning up`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+function runNode(script: string, env: Record<string, string>): void {
+  execFileSync(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+async function startServer(databaseUrl: string): Promise<{ baseUrl: string; pid: number }> {
+  const out = fs.openSync(serverLog, 'w');
+  server = spawn(process.execPath, ['server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: serverDataDir,
+    },
+    stdio: ['ignore', out, out],
+  });
+  const baseUrl = `http://127.0.0.1:${PORT}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}; see ${serverLog}:\n${fs.readFileSync(serverLog, 'utf8').slice(-2000)}`);
+    try {
+      const r = await fetch(`${baseUrl}/healthz`);
+      if (r.ok) return { baseUrl, pid: server.pid! };
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server did not answer /healthz within 90 s; see ${serverLog}`);
+}
+
+function postmasterPid(dataDir: string): number | null {
+  try {
+    return Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- workloads
+
+const board = (params: Record<string, string>) => {
+  const u = new URLSearchParams(params);
+  const s = u.toString();
+  return s ? `/masukan?${s}` : '/masukan';
+};
+
+interface Unit {
+  id: number;
+  sector: string;
+}
+
+/** Random filter combinations as a resident would click them (at least one filter). */
+function filterParams(units: Unit[]): Record<string, string> {
+  const p: Record<string, string> = {};
+  const r = rand();
+  if (r < 0.15) p.unit = String(pick(units).id);
+  else if (r < 0.8) p.sektor = pick(SECTOR_ORDER);
+  if (rand() < 0.5) p.kecamatan = pick(KECAMATAN);
+  if (rand() < 0.4) p.jenis = pick(KIND_ORDER);
+  if (rand() < 0.12) p.status = pick(STATUSES);
+  const s = rand();
+  if (s < 0.45) p.urut = 'dukungan';
+  else if (s < 0.6) p.urut = 'terlama';
+  if (Object.keys(p).filter((k) => k !== 'urut').length === 0) p.kecamatan = pick(KECAMATAN);
+  return p;
+}
+
+function toFilter(p: Record<string, string>): { filter: BoardFilter; sort: BoardSort } {
+  return {
+    filter: {
+      kind: p.jenis as BoardFilter['kind'],
+      sector: p.sektor as BoardFilter['sector'],
+      unitId: p.unit ? Number(p.unit) : undefined,
+      kecamatan: p.kecamatan,
+      status: p.status as BoardFilter['status'],
+      q: p.q,
+    },
+    sort: p.urut === 'dukungan' ? 'support' : p.urut === 'terlama' ? 'waiting' : 'new',
+  };
+}
+
+function searchParams(): Record<string, string> {
+  const p: Record<string, string> = { q: pick(SEARCH_TERMS).q };
+  const r = rand();
+  if (r < 0.15) p.kecamatan = pick(KECAMATAN);
+  else if (r < 0.25) p.sektor = pick(SECTOR_ORDER);
+  return p;
+}
+
+/** Follows the board's "next" links like a reader would. */
+async function crawl(baseUrl: string, start: string, pages: number): Promise<string[]> {
+  const out: string[] = [];
+  let url: string | null = start;
+  for (let i = 0; i < pages && url; i++) {
+    const html: string = await (await fetch(baseUrl + url)).text();
+    const m: RegExpExecArray | null = /<a href="([^"]*setelah=[^"]*)"[^>]*rel="next"/.exec(html) ?? /href="([^"]*setelah=[^"]*)"/.exec(html);
+    url = m ? m[1]!.replaceAll('&amp;', '&') : null;
+    if (url) out.push(url);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- measurements
+
+interface HttpScenario {
+  key: string;
+  title: string;
+  target: 'board' | 'search';
+  urls: string[];
+  result?: LoadResult;
+  summary?: Summary;
+  /** Share of all cores busy just before the scenario started (after waiting for quiet). */
+  busyBefore?: number;
+}
+
+interface SqlCase {
+  key: string;
+  title: string;
+  make: () => { filter: BoardFilter; sort: BoardSort; after: BoardCursor | null };
+  target: 'board' | 'search';
+  summary?: Summary;
+  slowest?: { ms: number; query: CompiledQuery };
+}
+
+async function main() {
+  const t0 = performance.now();
+  const started = new Date();
+  let databaseUrl = process.env.DATABASE_URL ?? '';
+  if (!databaseUrl) {
+    log('starting a throwaway PostgreSQL cluster (scripts/test-postgres.sh)');
+    databaseUrl = startCluster(stateFile);
+    ownCluster = true;
+  }
+  let generated: { seconds: number } | null = null;
+  {
+    const pool = newPool(databaseUrl, 1);
+    const has = await pool.query(`select to_regclass('feedback') is not null as ok`);
+    const count = has.rows[0].ok ? Number((await pool.query(`select count(*) as n from feedback`)).rows[0].n) : 0;
+    await pool.end();
+    const needData = ownCluster || args.generate || (!args.reuse && count === 0);
+    log(`migrating (node scripts/db-migrate.ts)`);
+    runNode('scripts/db-migrate.ts', { DATABASE_URL: databaseUrl });
+    if (needData) {
+      if (!ownCluster && count > 0 && !args.generate) throw new Error('refusing to replace existing feedback without --generate');
+      log(`generating ${COUNT.toLocaleString('en')} feedback items`);
+      generated = await generate({ databaseUrl, count: COUNT, years: 3, chunk: 50_000, workers: 2, truncate: true, events: true });
+    } else log(`reusing ${count.toLocaleString('en')} existing feedback items`);
+  }
+
+  if (args.build) {
+    log('astro build');
+    execFileSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  if (!fs.existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) throw new Error('dist/server/entry.mjs is missing: run `npx astro build` first (or pass --build)');
+
+  const pool = newPool(databaseUrl, 4);
+  const info = await collectInfo(pool);
+  const units = (await pool.query<Unit>(`select id, sector from units where active order by id`)).rows;
+
+  log('starting the server (node server/main.ts, NODE_ENV=production)');
+  const { baseUrl, pid } = await startServer(databaseUrl);
+  const procs: Processes = { serverPid: pid, postmasterPid: postmasterPid(info.dataDirectory) };
+
+  // ---- URL sets
+  const filterUrls = Array.from({ length: 400 }, () => board(filterParams(units)));
+  const searchUrls = Array.from({ length: 400 }, () => board(searchParams()));
+  log('following "next" links to collect deep pages');
+  const starts = ['/masukan', board({ urut: 'dukungan' }), board({ urut: 'terlama' }), board({ sektor: 'kesehatan' }), board({ kecamatan: '81.71.02', urut: 'dukungan' }), board({ jenis: 'saran', sektor: 'infrastruktur' }), board({ q: 'sampah' }), board({ q: 'jalan', kecamatan: '81.71.01' })];
+  const deepUrls: string[] = [];
+  for (const s of starts) deepUrls.push(...(await crawl(baseUrl, s, 10)));
+  // Far pages a crawler or an old link reaches: cursors at fixed depths in each order.
+  const publicWhere = `moderation_state = 'published' and not confidential`;
+  const farCursors: { sort: BoardSort; offset: number; cursor: BoardCursor }[] = [];
+  for (const offset of [1_000, 10_000, 100_000, 500_000]) {
+    const n = await pool.query(`select created_at, id from feedback where ${publicWhere} order by created_at desc, id desc offset $1 limit 1`, [offset]);
+    if (n.rows[0]) farCursors.push({ sort: 'new', offset, cursor: { v: n.rows[0].created_at.toISOString(), id: n.rows[0].id } });
+    const s = await pool.query(`select support_count, id from feedback where ${publicWhere} order by support_count desc, id desc offset $1 limit 1`, [offset]);
+    if (s.rows[0]) farCursors.push({ sort: 'support', offset, cursor: { v: s.rows[0].support_count, id: s.rows[0].id } });
+    const w = await pool.query(`select created_at, id from feedback where ${publicWhere} and status not in ('resolved','closed') order by created_at, id offset $1 limit 1`, [offset]);
+    if (w.rows[0]) farCursors.push({ sort: 'waiting', offset, cursor: { v: w.rows[0].created_at.toISOString(), id: w.rows[0].id } });
+  }
+  for (const f of farCursors) deepUrls.push(board({ ...(f.sort === 'support' ? { urut: 'dukungan' } : f.sort === 'waiting' ? { urut: 'terlama' } : {}), setelah: encodeCursor(f.cursor) }));
+  log(`${deepUrls.length} deep-page URLs`);
+
+  const scenarios: HttpScenario[] = [
+    { key: 'a', title: 'board, newest (`/masukan`)', target: 'board', urls: ['/masukan'] },
+    { key: 'b', title: 'board, random filters (sector/unit × kecamatan × kind × status; 45% `urut=dukungan`, 15% `urut=terlama`)', target: 'board', urls: filterUrls },
+    { key: 'c', title: 'board, deep pages (`setelah=` cursors: pages 2–11 of 8 listings + offsets 1k–500k)', target: 'board', urls: deepUrls },
+    { key: 'd', title: `search \`/masukan?q=\` (${SEARCH_TERMS.length} common/rare terms; 25% with a filter)`, target: 'search', urls: searchUrls },
+  ];
+  const checkBody = (b: string) => b.includes('id="board-results"');
+
+  if (ONLY.has('http')) {
+    log(`warm-up: 10 s at ${RATE} req/s over all scenarios`);
+    const all = scenarios.flatMap((s) => s.urls);
+    await openLoop({ baseUrl, nextPath: () => pick(all), rate: RATE, seconds: 10, checkBody });
+    for (const s of scenarios) {
+      const quiet = await waitForQuiet(QUIET_WAIT);
+      s.busyBefore = quiet.busy;
+      log(`scenario (${s.key}) ${s.title}: ${DURATION} s at ${RATE} req/s (machine ${(quiet.busy * 100).toFixed(0)}% busy before, waited ${quiet.waited.toFixed(0)} s)`);
+      let i = 0;
+      s.result = await openLoop({ baseUrl, nextPath: () => (s.urls.length === 1 ? s.urls[0]! : s.urls[i++ % s.urls.length]!), rate: RATE, seconds: DURATION, checkBody, processes: procs });
+      s.summary = summarize(s.result.latency);
+      log(`  p50 ${ms(s.summary.p50)} p95 ${ms(s.summary.p95)} p99 ${ms(s.summary.p99)} ms; ${JSON.stringify(s.result.status)} ${JSON.stringify(s.result.errors)}`);
+    }
+  }
+
+  // ---- SQL timings through the app's own query code
+  const captured: CompiledQuery[] = [];
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: newPool(databaseUrl, 2) }),
+    log: (e: LogEvent) => {
+      if (e.level === 'query') captured.push(e.query);
+    },
+  });
+  const sqlCases: SqlCase[] = [];
+  const searchTermStats: { q: string; label: string; matches: number; summary: Summary }[] = [];
+  const explains: { title: string; ms: number; plan: string }[] = [];
+  if (ONLY.has('sql')) {
+    const filterSets = Array.from({ length: 400 }, () => toFilter(filterParams(units)));
+    const searchSets = Array.from({ length: 400 }, () => toFilter(searchParams()));
+    const deepSets = farCursors.map((f) => ({ filter: {}, sort: f.sort, after: f.cursor }));
+    let k = 0;
+    sqlCases.push(
+      { key: 'new', title: 'newest, page 1', target: 'board', make: () => ({ filter: {}, sort: 'new', after: null }) },
+      { key: 'support', title: 'most supported, page 1', target: 'board', make: () => ({ filter: {}, sort: 'support', after: null }) },
+      { key: 'waiting', title: 'waiting longest, page 1', target: 'board', make: () => ({ filter: {}, sort: 'waiting', after: null }) },
+      { key: 'filters', title: 'random filters (as scenario b)', target: 'board', make: () => ({ ...filterSets[k++ % filterSets.length]!, after: null }) },
+      { key: 'deep', title: 'far cursors (offset 1k–500k, 3 orders)', target: 'board', make: () => deepSets[k++ % deepSets.length]! },
+      { key: 'search', title: 'search, rotating terms (as scenario d)', target: 'search', make: () => ({ ...searchSets[k++ % searchSets.length]!, after: null }) },
+    );
+    for (const c of sqlCases) {
+      const quiet = await waitForQuiet(QUIET_WAIT / 3);
+      log(`SQL: ${c.title} × ${ITERATIONS} (machine ${(quiet.busy * 100).toFixed(0)}% busy before)`);
+      const times: number[] = [];
+      for (let i = 0; i < ITERATIONS + 10; i++) {
+        const q = c.make();
+        captured.length = 0;
+        const t = performance.now();
+        await selectBoardPage(db, q.filter, q.sort, q.after, PAGE + 1);
+        const d = performance.now() - t;
+        if (i < 10) continue; // warm-up
+        times.push(d);
+        if (!c.slowest || d > c.slowest.ms) c.slowest = { ms: d, query: captured[0]! };
+      }
+      c.summary = summarize(times);
+      log(`  p50 ${ms(c.summary.p50)} p95 ${ms(c.summary.p95)} p99 ${ms(c.summary.p99)} ms`);
+    }
+    // Per-term detail: how many rows match, and what each term costs.
+    for (const t of SEARCH_TERMS) {
+      const m = await pool.query(
+        `select count(*) as n from feedback where ${publicWhere} and search @@ (websearch_to_tsquery('indonesian', $1) || websearch_to_tsquery('simple', $1))`,
+        [t.q],
+      );
+      const times: number[] = [];
+      for (let i = 0; i < 23; i++) {
+        const tt = performance.now();
+        await selectBoardPage(db, { q: t.q }, 'new', null, PAGE + 1);
+        if (i >= 3) times.push(performance.now() - tt);
+      }
+      searchTermStats.push({ q: t.q, label: t.label, matches: Number(m.rows[0].n), summary: summarize(times) });
+    }
+    // EXPLAIN the slowest execution of each case, plus the representative first pages.
+    for (const c of sqlCases) {
+      if (!c.slowest) continue;
+      explains.push({ title: `${c.title} — slowest of ${ITERATIONS} (${ms(c.slowest.ms)} ms)`, ms: c.slowest.ms, plan: await explain(pool, c.slowest.query) });
+    }
+    const worstTerm = [...searchTermStats].sort((a, b) => b.summary.p50 - a.summary.p50)[0];
+    if (worstTerm) {
+      captured.length = 0;
+      await selectBoardPage(db, { q: worstTerm.q }, 'new', null, PAGE + 1);
+      explains.push({ title: `search "${worstTerm.q}" (slowest term by p50, ${ms(worstTerm.summary.p50)} ms)`, ms: worstTerm.summary.p50, plan: await explain(pool, captured[0]!) });
+    }
+  }
+  await db.destroy();
+
+  // ---- JS shipped to public pages
+  const js: { page: string; scripts: { src: string; raw: number; gzip: number }[]; inline: { raw: number; gzip: number }; gzipTotal: number; encoding: string | null }[] = [];
+  if (ONLY.has('js')) {
+    for (const page of ['/', '/masukan', '/masukan/baru', '/lacak']) {
+      const res = await fetch(baseUrl + page);
+      const html = await res.text();
+      const srcs = new Set<string>();
+      for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)) srcs.add(m[1]!.replaceAll('&amp;', '&'));
+      for (const m of html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"[^>]*>/g)) srcs.add(m[1]!.replaceAll('&amp;', '&'));
+      const scripts = [];
+      for (const src of srcs) {
+        const r = await fetch(new URL(src, baseUrl + page));
+        const buf = Buffer.from(await r.arrayBuffer());
+        scripts.push({ src, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length });
+      }
+      const inlineText = [...html.matchAll(/<script\b(?![^>]*\bsrc=)(?![^>]*type="application\/(?:ld\+)?json")[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!).join('\n');
+      const inline = { raw: Buffer.byteLength(inlineText), gzip: inlineText ? zlib.gzipSync(inlineText, { level: 9 }).length : 0 };
+      js.push({ page, scripts, inline, gzipTotal: scripts.reduce((a, s) => a + s.gzip, 0) + inline.gzip, encoding: res.headers.get('content-encoding') });
+    }
+  }
+
+  // ---- closed-loop saturation (how far the 200 req/s target is from the ceiling)
+  const saturation: { title: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }[] = [];
+  if (ONLY.has('saturation')) {
+    for (const [title, urls] of [
+      ['board, newest', ['/masukan']],
+      ['board, random filters', filterUrls],
+      ['search, rotating terms', searchUrls],
+    ] as const) {
+      log(`saturation: ${title} (autocannon, 8 connections, 10 s)`);
+      let i = 0;
+      const r = await autocannon({
+        url: baseUrl,
+        connections: 8,
+        duration: 10,
+        requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: urls[i++ % urls.length] }) }],
+      });
+      saturation.push({ title, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+    }
+  }
+
+  // ---- report
+  const serverErrors = fs.existsSync(serverLog) ? fs.readFileSync(serverLog, 'utf8').split('\n').filter((l) => /"level":"(error|warn)"|error/i.test(l)).length : 0;
+  const md = report({ started, info, generated, scenarios, sqlCases, searchTermStats, explains, js, saturation, serverErrors, seconds: (performance.now() - t0) / 1000 });
+  const dir = path.join(ROOT, 'bench/results');
+  fs.mkdirSync(dir, { recursive: true });
+  const stem = `${started.toISOString().slice(0, 10)}-board`;
+  fs.writeFileSync(path.join(dir, `${stem}.md`), md);
+  fs.writeFileSync(
+    path.join(dir, `${stem}.json`),
+    JSON.stringify(
+      {
+        started,
+        info,
+        generated,
+        scenarios: scenarios.map((s) => ({ key: s.key, title: s.title, urls: s.urls.length, summary: s.summary, service: s.result ? summarize(s.result.service) : null, status: s.result?.status, errors: s.result?.errors, badBody: s.result?.badBody, cpu: s.result?.cpu, seconds: s.result?.seconds, maxInFlight: s.result?.maxInFlight })),
+        sql: sqlCases.map((c) => ({ key: c.key, title: c.title, summary: c.summary })),
+        searchTerms: searchTermStats,
+        js,
+        saturation,
+      },
+      null,
+      2,
+    ),
+  );
+  await pool.end();
+  console.log(md);
+  log(`written bench/results/${stem}.md and .json`);
+}
+
+async function explain(pool: pg.Pool, q: CompiledQuery): Promise<string> {
+  const r = await pool.query(`explain (analyze, buffers) ${q.sql}`, q.parameters as unknown[]);
+  return r.rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n') + `\n-- parameters: ${JSON.stringify(q.parameters)}`;
+}
+
+interface Info {
+  version: string;
+  settings: Record<string, string>;
+  dataDirectory: string;
+  counts: Record<string, number>;
+  sizes: { name: string; size: string }[];
+  machine: ReturnType<typeof machineInfo>;
+  loadavg: string;
+}
+
+async function collectInfo(pool: pg.Pool): Promise<Info> {
+  const version = (await pool.query(`select version() as v`)).rows[0].v as string;
+  const settings: Record<string, string> = {};
+  for (const r of (await pool.query(`select name, setting, unit from pg_settings where name in ('shared_buffers','work_mem','effective_cache_size','random_page_cost','jit','max_parallel_workers_per_gather','default_statistics_target')`)).rows)
+    settings[r.name] = r.unit === '8kB' ? `${(Number(r.setting) * 8) / 1024} MB` : r.unit === 'kB' ? `${Number(r.setting) / 1024} MB` : r.setting;
+  const dataDirectory = (await pool.query(`select setting from pg_settings where name = 'data_directory'`)).rows[0].setting as string;
+  const c = (
+    await pool.query(`select
+      (select count(*) from feedback) as feedback,
+      (select count(*) from feedback where moderation_state = 'published' and not confidential) as public,
+      (select count(*) from feedback_events) as events,
+      (select count(*) from feedback_ratings) as ratings,
+      (select count(*) from units) as units,
+      (select count(*) from areas) as areas`)
+  ).rows[0];
+  const counts = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Number(v)]));
+  const sizes = (
+    await pool.query(`select relname as name, pg_size_pretty(pg_total_relation_size(oid)) as size from pg_class where relname in ('feedback','feedback_events') union all
+      select 'feedback (heap only)', pg_size_pretty(pg_relation_size('feedback')) union all
+      select 'feedback indexes', pg_size_pretty(pg_indexes_size('feedback')) union all
+      select 'database', pg_size_pretty(pg_database_size(current_database()))`)
+  ).rows;
+  return { version, settings, dataDirectory, counts, sizes, machine: machineInfo(), loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim() };
+}
+
+function report(r: {
+  started: Date;
+  info: Info;
+  generated: { seconds: number } | null;
+  scenarios: HttpScenario[];
+  sqlCases: SqlCase[];
+  searchTermStats: { q: string; label: string; matches: number; summary: Summary }[];
+  explains: { title: string; ms: number; plan: string }[];
+  js: { page: string; scripts: { src: string; raw: number; gzip: number }[]; inline: { raw: number; gzip: number }; gzipTotal: number; encoding: string | null }[];
+  saturation: { title: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }[];
+  serverErrors: number;
+  seconds: number;
+}): string {
+  const { info } = r;
+  const L: string[] = [];
+  const yes = (ok: boolean) => (ok ? '**met**' : '**MISSED**');
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} kB`;
+  L.push(`# Board benchmark, ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC`, '');
+  L.push('Produced by `npm run bench` (bench/run.ts); see bench/README.md for what is measured and how.', '');
+  L.push('## Machine and data', '');
+  L.push(`| | |`, `|---|---|`);
+  L.push(`| CPUs (nproc) | ${info.machine.nproc} × ${info.machine.cpu} |`);
+  L.push(`| memory | ${info.machine.memGiB} GiB |`);
+  L.push(`| Node | ${info.machine.node} |`);
+  L.push(`| PostgreSQL | ${info.version.split(' on ')[0]} (${Object.entries(info.settings).map(([k, v]) => `${k}=${v}`).join(', ')}) |`);
+  L.push(`| load average at start | ${info.loadavg} |`);
+  L.push(`| feedback rows | ${info.counts.feedback!.toLocaleString('en')} (${info.counts.public!.toLocaleString('en')} published and public) |`);
+  L.push(`| feedback_events / ratings | ${info.counts.events!.toLocaleString('en')} / ${info.counts.ratings!.toLocaleString('en')} |`);
+  L.push(`| sizes | ${info.sizes.map((s) => `${s.name} ${s.size}`).join('; ')} |`);
+  if (r.generated) L.push(`| data generation | ${r.generated.seconds.toFixed(0)} s (bench/generate.ts, incl. index rebuild and VACUUM ANALYZE) |`);
+  L.push('');
+  L.push(
+    `**Everything shares the same ${info.machine.nproc} cores**: the Node server (one process), PostgreSQL and the load generator run on this one machine, ` +
+      'so the numbers include their competition for CPU (the CPU columns below show who used what). On a shared development machine other ' +
+      'processes may also have been running: the "machine" CPU column counts every process, ours included.',
+    '',
+  );
+
+  if (r.scenarios.some((s) => s.summary)) {
+    L.push(`## HTTP at a fixed ${RATE} requests/s (open loop, ${DURATION} s per scenario)`, '');
+    L.push('Latency is measured from each request\'s scheduled send time to its last byte (queueing included, no coordinated omission).', '');
+    L.push('| scenario | requests | p50 ms | p95 ms | p99 ms | max ms | non-200 / errors / bad body | CPU % server · PostgreSQL · loadgen · machine (busy before) | target | |');
+    L.push('|---|---:|---:|---:|---:|---:|---|---|---|---|');
+    for (const s of r.scenarios) {
+      if (!s.summary || !s.result) continue;
+      const non200 = Object.entries(s.result.status).filter(([k]) => k !== '200').reduce((a, [, v]) => a + v, 0);
+      const errs = Object.values(s.result.errors).reduce((a, v) => a + v, 0);
+      const cpu = s.result.cpu;
+      const pct = (v: number) => (cpu ? `${((v / cpu.wall) * 100).toFixed(0)}` : '–');
+      const target = s.target === 'board' ? `p99 < ${TARGETS.boardP99}` : `p95 < ${TARGETS.searchP95}`;
+      const ok = s.target === 'board' ? s.summary.p99 < TARGETS.boardP99 : s.summary.p95 < TARGETS.searchP95;
+      L.push(
+        `| (${s.key}) ${s.title} | ${s.result.completed} | ${ms(s.summary.p50)} | ${ms(s.summary.p95)} | ${ms(s.summary.p99)} | ${ms(s.summary.max)} | ${non200} / ${errs} / ${s.result.badBody} | ${cpu ? `${pct(cpu.server)} · ${pct(cpu.postgres)} · ${pct(cpu.loadgen)} · ${pct(cpu.machine)} of ${info.machine.nproc * 100} (${((s.busyBefore ?? 0) * info.machine.nproc * 100).toFixed(0)})` : '–'} | ${target} | ${yes(ok)} |`,
+      );
+    }
+    const errs = r.scenarios.flatMap((s) => Object.entries(s.result?.errors ?? {}));
+    if (errs.length) L.push('', `Errors: ${errs.map(([k, v]) => `${k} × ${v}`).join(', ')}`);
+    L.push('', `Server log lines at warn/error level during the run: ${r.serverErrors}.`, '');
+  }
+
+  if (r.sqlCases.some((c) => c.summary)) {
+    L.push(`## SQL: \`selectBoardPage\` through Kysely (${ITERATIONS} iterations each, one at a time, no HTTP load)`, '');
+    L.push('Round trip from Node over localhost with row decoding, the app\'s own query code, `limit 21`.', '');
+    L.push('| query | p50 ms | p95 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|');
+    for (const c of r.sqlCases) if (c.summary) L.push(`| ${c.title} | ${ms(c.summary.p50)} | ${ms(c.summary.p95)} | ${ms(c.summary.p99)} | ${ms(c.summary.max)} |`);
+    L.push('');
+    L.push('### Search terms (first page, newest first; 20 runs each)', '');
+    L.push('| term | kind | public matches | p50 ms | max ms |', '|---|---|---:|---:|---:|');
+    for (const t of r.searchTermStats) L.push(`| \`${t.q}\` | ${t.label} | ${t.matches.toLocaleString('en')} | ${ms(t.summary.p50)} | ${ms(t.summary.max)} |`);
+    L.push('');
+  }
+
+  if (r.js.length) {
+    L.push(`## JavaScript shipped to public pages (gzip -9 of every script the page loads)`, '');
+    L.push('| page | scripts | raw | gzip | target | |', '|---|---|---:|---:|---|---|');
+    for (const p of r.js) {
+      const raw = p.scripts.reduce((a, s) => a + s.raw, 0) + p.inline.raw;
+      L.push(`| \`${p.page}\` | ${[...p.scripts.map((s) => `\`${s.src}\` (${kb(s.gzip)})`), p.inline.raw ? `inline (${kb(p.inline.gzip)})` : ''].filter(Boolean).join(', ') || 'none'} | ${kb(raw)} | ${kb(p.gzipTotal)} | ≤ ${TARGETS.jsGzipKb} kB | ${yes(p.gzipTotal <= TARGETS.jsGzipKb * 1024)} |`);
+    }
+    L.push('', `The server itself sends ${r.js.find((p) => p.encoding) ? `content-encoding ${r.js.find((p) => p.encoding)!.encoding}` : 'no content-encoding (compression is left to the reverse proxy)'}.`, '');
+  }
+
+  if (r.saturation.length) {
+    L.push('## Ceiling: closed loop (autocannon, 8 connections, 10 s)', '');
+    L.push('| workload | req/s | p50 ms | p99 ms | errors | non-2xx |', '|---|---:|---:|---:|---:|---:|');
+    for (const s of r.saturation) L.push(`| ${s.title} | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${s.errors} | ${s.non2xx} |`);
+    L.push('');
+  }
+
+  if (r.explains.length) {
+    L.push('## EXPLAIN (ANALYZE, BUFFERS) of the slowest executions', '');
+    for (const e of r.explains) L.push(`### ${e.title}`, '', '```', e.plan, '```', '');
+  }
+  L.push(`_Run took ${(r.seconds / 60).toFixed(1)} min._`, '');
+  return L.join('\n');
+}
+
+try {
+  await main();
+} catch (e) {
+  log(`bench failed: ${(e as Error).stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+  if (args['keep-cluster'] && ownCluster) log(`cluster kept: PG_STATE_FILE=${stateFile} (stop with PG_STATE_FILE=${stateFile} bash scripts/test-postgres.sh stop)`);
+}
