@@ -12,6 +12,10 @@ import { defineConfig, devices } from '@playwright/test';
  *
  * Chromium comes from the system (`apt-get install -y chromium`) or CHROMIUM_PATH;
  * Playwright's own browser download is not used.
+ *
+ * Environment: CHROMIUM_PATH; E2E_PORT (default 4391); DATABASE_URL (a throwaway
+ * PostgreSQL database instead of the embedded one); E2E_DATA_DIR (use and keep this folder
+ * instead of a temporary one); E2E_LOG_LEVEL (show the server's log at that level).
  */
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -34,8 +38,10 @@ const baseURL = `http://127.0.0.1:${port}`;
 // This file is loaded by the runner and again by every worker; the workers inherit the
 // runner's environment, so the folder (and the run id) are made once per run.
 // The prefix is also known to tests/e2e/serve.ts, which removes the folder afterwards.
+// E2E_DATA_DIR may also be given (to look at the database afterwards): it is then kept.
 if (!process.env.DATABASE_URL && !process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'baku-dengar-e2e-'));
+  process.env.E2E_DATA_DIR_IS_TEMP = '1';
 }
 /** Distinguishes the client addresses (X-Forwarded-For) of this run from earlier ones. */
 process.env.E2E_RUN_ID ??= Math.random().toString(36).slice(2, 10);
@@ -60,7 +66,7 @@ const serverEnv: Record<string, string> = {
 };
 if (process.env.E2E_DATA_DIR) {
   serverEnv.DATA_DIR = process.env.E2E_DATA_DIR;
-  serverEnv.E2E_REMOVE_DATA_DIR = process.env.E2E_KEEP_DATA_DIR ? '0' : '1';
+  serverEnv.E2E_REMOVE_DATA_DIR = process.env.E2E_DATA_DIR_IS_TEMP === '1' ? '1' : '0';
 }
 
 export default defineConfig({

@@ -6,7 +6,7 @@ import { getConfig } from '../src/server/config.ts';
 import { openDb } from '../src/server/db/index.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { seedDemoAccounts } from '../src/server/demo/index.ts';
-import { seedDemoFeedback } from '../src/server/demo/feedback.ts';
+import { seedDemoFeedback, seedDemoHandling } from '../src/server/demo/feedback.ts';
 import { seedReferenceData } from '../src/server/reference/seed.ts';
 
 const config = getConfig();
@@ -17,6 +17,8 @@ try {
   const accounts = await seedDemoAccounts(handle.db);
   const feedback = await seedDemoFeedback(handle.db);
   console.log(`Feedback: ${feedback} demo items added.`);
+  const handling = await seedDemoHandling(handle.db);
+  console.log(`Flags: ${handling.flags}, answer templates: ${handling.templates} added.`);
   console.log(`Demo data loaded into ${handle.kind === 'pglite' ? config.dataDir : 'DATABASE_URL'}.`);
   console.log('Demo accounts (passwords are new on every run; nothing else prints them):\n');
   console.table(accounts.map((a) => ({ role: a.role, email: a.email, password: a.password, unit: a.unit ?? '' })));

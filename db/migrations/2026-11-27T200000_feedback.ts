@@ -21,6 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The reporter's private key is never stored: only the SHA-256 of the tracking code.
     .addColumn('tracking_hash', 'text', (c) => c.notNull().unique())
     .addColumn('idempotency_hash', 'text', (c) => c.unique())
+    // Which derivation of the submission key gave the tracking code (0 unless the first was taken).
+    .addColumn('code_attempt', 'smallint', (c) => c.notNull().defaultTo(0))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('keluhan','apresiasi','saran','pertanyaan')`))
     .addColumn('unit_id', 'integer', (c) => c.references('units.id'))
     .addColumn('sector', 'text')

@@ -247,7 +247,7 @@ export const en: Record<MessageKey, string> = {
   'fb.done.expired': 'This receipt can no longer be shown. Use your tracking code on the Track page.',
 
   'track.title': 'Track feedback',
-  'track.lead': 'Enter the tracking code you received when you sent your feedback, for example BD-7K3Q-X9FM.',
+  'track.lead': 'Enter the tracking code you received when you sent your feedback, for example BD-7K3QA-X9FMB.',
   'track.field.code': 'Tracking code',
   'track.submit': 'Track',
   'track.private': 'This page is for you, the reporter, only. Do not share your tracking code.',

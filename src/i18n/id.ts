@@ -249,7 +249,7 @@ export const id = {
   'fb.done.expired': 'Tanda terima ini sudah tidak dapat ditampilkan. Gunakan kode pelacakan Anda di halaman Lacak.',
 
   'track.title': 'Lacak masukan',
-  'track.lead': 'Masukkan kode pelacakan yang Anda terima saat mengirim masukan, misalnya BD-7K3Q-X9FM.',
+  'track.lead': 'Masukkan kode pelacakan yang Anda terima saat mengirim masukan, misalnya BD-7K3QA-X9FMB.',
   'track.field.code': 'Kode pelacakan',
   'track.submit': 'Lacak',
   'track.private': 'Halaman ini hanya untuk Anda sebagai pelapor. Jangan bagikan kode pelacakan Anda.',

@@ -158,11 +158,6 @@ test.describe('sign-up form errors', () => {
   });
 
   test('an empty display name is reported as required', async ({ page }) => {
-    // BUG (reported): an empty display name gets "Terlalu pendek (paling sedikit 2 karakter)."
-    // instead of "Wajib diisi." like the other empty fields (signUp's displayName schema is
-    // min(2); src/server/forms.ts maps too_small with minimum > 1 to err.tooShort, even for
-    // an empty value). Remove test.fail() once fixed.
-    test.fail();
     await page.goto('/daftar');
     await submit(page, page.getByRole('button', { name: id['auth.signUp.submit'] }));
     await expect(page.locator('#f-displayName-error')).toHaveText(id['err.required'], { timeout: 1000 });

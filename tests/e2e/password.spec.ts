@@ -40,23 +40,6 @@ async function requestResetLink(page: Page, admin: Page, user: FixtureAccount): 
   return link!;
 }
 
-/**
- * WORKAROUND for a bug in src/pages/atur-sandi/[token].astro (see the test.fail() test
- * below): that page sends `Referrer-Policy: no-referrer`, so the browser posts its form with
- * `Origin: null` and Astro's origin check answers 403. Until it is fixed, the page reaches
- * this browser with `same-origin` instead (the suggested fix), so the rest of the flow can
- * be tested. Remove it with the fix.
- */
-async function patchResetPageReferrerPolicy(page: Page): Promise<void> {
-  await page.route('**/atur-sandi/*', async (route) => {
-    // Its form's POST is answered by the page too (errors), so both are rewritten.
-    const response = await route.fetch({ maxRedirects: 0 });
-    const headers = response.headers();
-    if (headers['referrer-policy'] === 'no-referrer') headers['referrer-policy'] = 'same-origin';
-    await route.fulfill({ response, headers });
-  });
-}
-
 test('password reset by emailed link, end to end', async ({ page, adminPage }) => {
   const user = ACCOUNTS.residentReset;
   const newPassword = 'Kapal cepat ke Banda Neira 12';
@@ -68,7 +51,6 @@ test('password reset by emailed link, end to end', async ({ page, adminPage }) =
   expect(head.headers()['cache-control']).toBe('no-store');
   expect(['no-referrer', 'same-origin']).toContain(head.headers()['referrer-policy']);
 
-  await patchResetPageReferrerPolicy(page);
   const opened = await page.goto(link);
   expect(opened?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(id['auth.reset.title']);
@@ -115,13 +97,8 @@ test('password reset by emailed link, end to end', async ({ page, adminPage }) =
 });
 
 test('the reset form can be submitted by a browser (its POST is not refused by the origin check)', async ({ page, adminPage }) => {
-  // BUG (reported): src/pages/atur-sandi/[token].astro sets `Referrer-Policy: no-referrer`.
-  // For a POST, browsers then send `Origin: null` (Fetch standard, "serializing a request
-  // origin"), which Astro's checkOrigin refuses: every real reset or admin set-up link
-  // ends in "403 Cross-site POST form submissions are forbidden". `same-origin` keeps the
-  // token out of other sites' Referer and lets the form work. Remove test.fail() (and
-  // patchResetPageReferrerPolicy above) once fixed.
-  test.fail();
+  // With `Referrer-Policy: no-referrer` browsers post `Origin: null`, which Astro's origin
+  // check refuses: the page must use `same-origin`.
   const link = await requestResetLink(page, adminPage, ACCOUNTS.residentResetForm);
   await page.goto(link);
   await page.getByLabel(id['auth.field.newPassword'], { exact: true }).fill('pendek');

@@ -90,5 +90,6 @@ if (seeded !== 0 || stopping) {
 }
 current = run('server/main.ts');
 const served = await exitCode(current);
+if (!stopping) process.stderr.write(`e2e: server/main.ts stopped on its own (exit ${served}) before the run ended\n`);
 cleanUp();
 process.exit(served);

@@ -145,10 +145,7 @@ describeEachDb('accounts service', (get) => {
       valueOf(await signUp(db(), makeCtx(), { ...good, displayName: 'x'.repeat(80) }));
     });
 
-    // BUG (certain): an empty display name is reported as "too short (at least 2 characters)"
-    // (err.tooShort) instead of "required" (err.required), because the schema is
-    // z.string().trim().min(2) and forms.ts maps min > 1 to err.tooShort even for "".
-    it.fails('an empty (or blank) display name is reported as required', async () => {
+    it('an empty (or blank) display name is reported as required', async () => {
       for (const displayName of ['', '   ']) {
         const r = await signUp(db(), makeCtx(), { displayName, email: uniqueEmail('kosong'), password: strongPassword() });
         expect(errorsOf(r).displayName, JSON.stringify(displayName)).toEqual({ key: 'err.required' });

@@ -18,12 +18,9 @@ async function trigramSimilarity(db: Awaited<ReturnType<typeof openDb>>['db']): 
 }
 
 describe('openDb (embedded PGlite)', () => {
-  // BUG (certain), src/server/db/index.ts: `new PGlite(dir, { extensions: { pg_trgm }, ... })`
-  // with dir === undefined (dataDir: null, the in-memory mode every integration suite uses)
-  // drops the options: PGlite's constructor only merges the second argument when the first is
-  // a string. pg_trgm is then missing and the foundation migration fails with
-  // 'extension "pg_trgm" is not available'. Fix: `new PGlite({ dataDir: dir, extensions: ..., parsers: ... })`.
-  it.fails('in memory (dataDir: null) loads pg_trgm', { timeout: SLOW }, async () => {
+  // PGlite only reads its options from the second argument when the first is a string: the
+  // in-memory mode every integration suite uses must still get pg_trgm and the DATE parser.
+  it('in memory (dataDir: null) loads pg_trgm', { timeout: SLOW }, async () => {
     const h = await openDb({ dataDir: null });
     try {
       expect(await trigramSimilarity(h.db)).toBe(1);
@@ -102,9 +99,7 @@ for (const kind of DB_KINDS) {
       expect(row.j).toEqual({ a: [1, 'b'] });
     });
 
-    // Same bug as 'in memory (dataDir: null) loads pg_trgm' above: in-memory PGlite drops the
-    // `parsers` option too, so a DATE comes back as a Date at UTC midnight instead of the string.
-    (kind === 'pglite' ? it.fails : it)('a calendar date (DATE) comes back as the string YYYY-MM-DD', async () => {
+    it('a calendar date (DATE) comes back as the string YYYY-MM-DD', async () => {
       const r = await sql<{ d: unknown }>`select '2026-12-25'::date as d`.execute(t.db);
       expect(r.rows[0]?.d).toBe('2026-12-25');
     });

@@ -34,14 +34,48 @@ describeEachDb('who sees what of a feedback', (get) => {
   beforeAll(async () => {
     unitId = (await unitByShortName(db(), 'Disdukcapil')).id;
     const otherUnit = (await unitByShortName(db(), 'Dishub')).id;
-    mod = await makeUser(db(), { role: 'moderator', displayName: 'Moderator Satu' });
-    asnOwn = await makeUser(db(), { role: 'asn', unitId, displayName: 'ASN Disdukcapil' });
-    asnOther = await makeUser(db(), { role: 'asn', unitId: otherUnit, displayName: 'ASN Dishub' });
+    mod = await makeUser(db(), {
+      role: 'moderator',
+      displayName: 'Moderator Satu',
+    });
+    asnOwn = await makeUser(db(), {
+      role: 'asn',
+      unitId,
+      displayName: 'ASN Disdukcapil',
+    });
+    asnOther = await makeUser(db(), {
+      role: 'asn',
+      unitId: otherUnit,
+      displayName: 'ASN Dishub',
+    });
     author = await makeUser(db(), { displayName: 'Yohanis Latumahina' });
     resident = await makeUser(db(), { displayName: 'Warga Lain' });
-    const common = { unit: String(unitId), contactEmail: 'kontak.pelapor@contoh.id', contactPhone: '0812 3456 7890' };
-    named = await submitPublished(db(), mod.actor, { ...common, title: 'Pungutan di loket akta kelahiran', officer: 'Pak Budi Loket 2' }, { user: author.user });
-    anonymous = await submitPublished(db(), mod.actor, { ...common, anonymous: 'on', title: 'Petugas membentak warga', officer: 'Ibu Sari Loket 3' }, { user: author.user });
+    const common = {
+      unit: String(unitId),
+      contactEmail: 'kontak.pelapor@contoh.id',
+      contactPhone: '0812 3456 7890',
+    };
+    named = await submitPublished(
+      db(),
+      mod.actor,
+      {
+        ...common,
+        title: 'Pungutan di loket akta kelahiran',
+        officer: 'Pak Budi Loket 2',
+      },
+      { user: author.user },
+    );
+    anonymous = await submitPublished(
+      db(),
+      mod.actor,
+      {
+        ...common,
+        anonymous: 'on',
+        title: 'Petugas membentak warga',
+        officer: 'Ibu Sari Loket 3',
+      },
+      { user: author.user },
+    );
     pending = await submit(db(), { ...common, title: 'Belum diperiksa moderator' }, { user: author.user });
     confidential = await submitPublished(db(), mod.actor, { ...common, confidential: 'on', title: 'Rahasia: dugaan pungli' }, { user: author.user });
   });
@@ -68,7 +102,9 @@ describeEachDb('who sees what of a feedback', (get) => {
     it('pending, confidential, rejected, hidden and unknown items are not found', async () => {
       const rejected = await submit(db(), { unit: String(unitId) });
       valueOf(await decideFeedback(db(), mod.actor, rejected.feedbackId, 'reject', null));
-      const hidden = await submitPublished(db(), mod.actor, { unit: String(unitId) });
+      const hidden = await submitPublished(db(), mod.actor, {
+        unit: String(unitId),
+      });
       await db().updateTable('feedback').set({ moderation_state: 'hidden' }).where('id', '=', hidden.feedbackId).execute();
       for (const id of [pending.feedbackId, confidential.feedbackId, rejected.feedbackId, hidden.feedbackId, 987654321]) {
         expect(await getPublicFeedback(db(), id, null)).toBeNull();
@@ -107,25 +143,50 @@ describeEachDb('who sees what of a feedback', (get) => {
       const n = await getFeedbackForStaff(db(), named.feedbackId, mod.user);
       expect(n!.feedback.officer_named).toBe('Pak Budi Loket 2');
       const p = await getFeedbackForStaff(db(), pending.feedbackId, mod.user);
-      valueOf(await addInformation(db(), pending.trackingCode, { text: 'Tambahan dari pelapor' }));
+      valueOf(
+        await addInformation(db(), pending.trackingCode, {
+          text: 'Tambahan dari pelapor',
+        }),
+      );
       const again = await getFeedbackForStaff(db(), pending.feedbackId, mod.user);
       expect(again!.events.length).toBe(p!.events.length + 1);
-      expect(again!.events.at(-1)).toMatchObject({ kind: 'info_added', public: false });
+      expect(again!.events.at(-1)).toMatchObject({
+        kind: 'info_added',
+        public: false,
+      });
     });
   });
 
   describe('viewContact', () => {
     it('gives moderators the contact and records the view in the audit log', async () => {
       const c = await viewContact(db(), mod.user, mod.actor, named.feedbackId);
-      expect(c).toMatchObject({ feedback_id: named.feedbackId, email: 'kontak.pelapor@contoh.id', phone: '0812 3456 7890' });
-      const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'feedback.contact_view').where('object_id', '=', String(named.feedbackId)).execute();
+      expect(c).toMatchObject({
+        feedback_id: named.feedbackId,
+        email: 'kontak.pelapor@contoh.id',
+        phone: '0812 3456 7890',
+      });
+      const audit = await db()
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'feedback.contact_view')
+        .where('object_id', '=', String(named.feedbackId))
+        .execute();
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ actor_id: mod.user.id, object_type: 'feedback', actor_label: mod.actor.label });
+      expect(audit[0]).toMatchObject({
+        actor_id: mod.user.id,
+        object_type: 'feedback',
+        actor_label: mod.actor.label,
+      });
     });
 
     it('gives ASN and residents nothing and records nothing', async () => {
       for (const u of [asnOwn, asnOther, resident]) expect(await viewContact(db(), u.user, u.actor, anonymous.feedbackId)).toBeNull();
-      const audit = await db().selectFrom('audit_log').select('id').where('action', '=', 'feedback.contact_view').where('object_id', '=', String(anonymous.feedbackId)).execute();
+      const audit = await db()
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'feedback.contact_view')
+        .where('object_id', '=', String(anonymous.feedbackId))
+        .execute();
       expect(audit).toEqual([]);
     });
   });
@@ -139,9 +200,27 @@ describeEachDb('who sees what of a feedback', (get) => {
       photos = await tempPhotos();
       const jpg = await jpegWithExif();
       const png = await pngImage();
-      pub = await submitPublished(db(), mod.actor, { unit: String(unitId) }, { files: [asFile(jpg, 'a.jpg', 'image/jpeg'), asFile(png, 'b.png', 'image/png')], photos: photos.store });
-      conf = await submitPublished(db(), mod.actor, { unit: String(unitId), confidential: 'on' }, { files: [asFile(jpg, 'c.jpg', 'image/jpeg')], photos: photos.store });
-      const rows = await db().selectFrom('feedback_photos').select(['id', 'feedback_id', 'file_name']).where('feedback_id', 'in', [pub.feedbackId, conf.feedbackId]).orderBy('id').execute();
+      pub = await submitPublished(
+        db(),
+        mod.actor,
+        { unit: String(unitId) },
+        {
+          files: [asFile(jpg, 'a.jpg', 'image/jpeg'), asFile(png, 'b.png', 'image/png')],
+          photos: photos.store,
+        },
+      );
+      conf = await submitPublished(
+        db(),
+        mod.actor,
+        { unit: String(unitId), confidential: 'on' },
+        { files: [asFile(jpg, 'c.jpg', 'image/jpeg')], photos: photos.store },
+      );
+      const rows = await db()
+        .selectFrom('feedback_photos')
+        .select(['id', 'feedback_id', 'file_name'])
+        .where('feedback_id', 'in', [pub.feedbackId, conf.feedbackId])
+        .orderBy('id')
+        .execute();
       shownName = rows[0]!.file_name;
       hiddenName = rows[1]!.file_name;
       confName = rows[2]!.file_name;
@@ -152,7 +231,10 @@ describeEachDb('who sees what of a feedback', (get) => {
     });
 
     it('a hidden photo is not given to the public, but to moderators and the unit', async () => {
-      expect(await photoForViewer(db(), null, shownName, null)).toMatchObject({ file_name: shownName, feedback_id: pub.feedbackId });
+      expect(await photoForViewer(db(), null, shownName, null)).toMatchObject({
+        file_name: shownName,
+        feedback_id: pub.feedbackId,
+      });
       expect(await photoForViewer(db(), null, hiddenName, null)).toBeNull();
       expect(await photoForViewer(db(), resident.user, hiddenName, null)).toBeNull();
       expect(await photoForViewer(db(), asnOther.user, hiddenName, null)).toBeNull();
@@ -178,14 +260,23 @@ describeEachDb('who sees what of a feedback', (get) => {
   });
 
   describe('decideFeedback', () => {
-    const audit = (action: string, id: number) => db().selectFrom('audit_log').selectAll().where('action', '=', action).where('object_id', '=', String(id)).execute();
-    const state = (id: number) => db().selectFrom('feedback').select(['moderation_state', 'updated_at', 'published_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    const audit = (action: string, id: number) =>
+      db().selectFrom('audit_log').selectAll().where('action', '=', action).where('object_id', '=', String(id)).execute();
+    const state = (id: number) =>
+      db().selectFrom('feedback').select(['moderation_state', 'updated_at', 'published_at']).where('id', '=', id).executeTakeFirstOrThrow();
 
     it('refuses a stale edit (the item changed after the moderator opened it) and changes nothing', async () => {
-      const s = await submit(db(), { unit: String(unitId), title: 'Diubah saat moderator membaca' });
+      const s = await submit(db(), {
+        unit: String(unitId),
+        title: 'Diubah saat moderator membaca',
+      });
       const seen = (await state(s.feedbackId)).updated_at;
       await new Promise((r) => setTimeout(r, 5));
-      valueOf(await addInformation(db(), s.trackingCode, { text: 'Saya tambahkan nomor antrean: A-17.' }));
+      valueOf(
+        await addInformation(db(), s.trackingCode, {
+          text: 'Saya tambahkan nomor antrean: A-17.',
+        }),
+      );
       const changed = await state(s.feedbackId);
       expect(changed.updated_at.getTime()).toBeGreaterThan(seen.getTime());
 
@@ -203,23 +294,31 @@ describeEachDb('who sees what of a feedback', (get) => {
       expect((await state(s.feedbackId)).moderation_state).toBe('published');
       const entries = await audit('feedback.publish', s.feedbackId);
       expect(entries).toHaveLength(1);
-      expect(entries[0]).toMatchObject({ actor_id: mod.user.id, actor_label: mod.actor.label, object_type: 'feedback' });
+      expect(entries[0]).toMatchObject({
+        actor_id: mod.user.id,
+        actor_label: mod.actor.label,
+        object_type: 'feedback',
+      });
       const before = typeof entries[0]!.before === 'string' ? JSON.parse(entries[0]!.before) : entries[0]!.before;
       const after = typeof entries[0]!.after === 'string' ? JSON.parse(entries[0]!.after) : entries[0]!.after;
       expect(before).toMatchObject({ moderation_state: 'pending' });
       expect(after).toMatchObject({ moderation_state: 'published' });
     });
 
-    // BUG? (src/server/moderation/service.ts notifyReporter): its contract is "contact email, or
-    // account email unless anonymous" (and submitFeedback's receipt follows it), but it selects
-    // feedback.anonymous and never checks it, so an anonymous reporter's account is emailed.
+    // notifyReporter's contract, as for the submission receipt: the contact email, or the
+    // account's email unless the reporter chose to be anonymous.
     it('publishing emails the reporter at the contact address, or the account address unless anonymous', async () => {
       const withContact = await submit(db(), { contactEmail: 'kontak.terbit@contoh.id', anonymous: 'on' }, { user: resident.user });
       const named2 = await submit(db(), {}, { user: author.user });
       const anonReporter = await makeUser(db());
       const anon = await submit(db(), { anonymous: 'on' }, { user: anonReporter.user });
-      const published = (to: string) => db().selectFrom('outbox').select('id').where('to_email', '=', to).where('template', '=', 'feedback_published').execute();
-      const before = { resident: (await published(resident.user.email)).length, author: (await published(author.user.email)).length, anon: (await published(anonReporter.user.email)).length };
+      const published = (to: string) =>
+        db().selectFrom('outbox').select('id').where('to_email', '=', to).where('template', '=', 'feedback_published').execute();
+      const before = {
+        resident: (await published(resident.user.email)).length,
+        author: (await published(author.user.email)).length,
+        anon: (await published(anonReporter.user.email)).length,
+      };
       for (const s of [withContact, named2, anon]) valueOf(await decideFeedback(db(), mod.actor, s.feedbackId, 'publish', null));
       expect(await published('kontak.terbit@contoh.id')).toHaveLength(1);
       expect(await published(resident.user.email)).toHaveLength(before.resident);

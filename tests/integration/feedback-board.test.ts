@@ -22,8 +22,8 @@ function only(ids: number[], all: number[]): number[] {
 }
 
 /** The board order computed independently, straight from the table. */
-async function expectedOrder(db: Db, sort: 'new' | 'waiting' | 'support'): Promise<number[]> {
-  let q = db.selectFrom('feedback').select('id').where('moderation_state', '=', 'published').where('confidential', '=', false);
+async function expectedOrder(db: Db, sort: 'new' | 'waiting' | 'support', unitId: number): Promise<number[]> {
+  let q = db.selectFrom('feedback').select('id').where('moderation_state', '=', 'published').where('confidential', '=', false).where('unit_id', '=', unitId);
   if (sort === 'waiting') q = q.where('status', 'not in', ['resolved', 'closed']);
   q =
     sort === 'new'
@@ -51,12 +51,19 @@ describeEachDb('public board', (get) => {
     const hidden = await mk('Hidran rusak di Batu Merah (disembunyikan)');
     valueOf(await decideFeedback(db(), mod.actor, hidden.feedbackId, 'publish', null));
     await db().updateTable('feedback').set({ moderation_state: 'hidden' }).where('id', '=', hidden.feedbackId).execute();
-    const confidential = await mk('Hidran rusak di Batu Merah (rahasia)', { confidential: 'on' });
+    const confidential = await mk('Hidran rusak di Batu Merah (rahasia)', {
+      confidential: 'on',
+    });
     valueOf(await decideFeedback(db(), mod.actor, confidential.feedbackId, 'publish', null));
     const normal = await mk('Hidran rusak di Batu Merah (terbit)');
     valueOf(await decideFeedback(db(), mod.actor, normal.feedbackId, 'publish', null));
 
-    const states = await db().selectFrom('feedback').select(['id', 'moderation_state', 'confidential']).where('unit_id', '=', Number(damkar)).orderBy('id').execute();
+    const states = await db()
+      .selectFrom('feedback')
+      .select(['id', 'moderation_state', 'confidential'])
+      .where('unit_id', '=', Number(damkar))
+      .orderBy('id')
+      .execute();
     expect(states.map((s) => [s.moderation_state, s.confidential])).toEqual([
       ['pending', false],
       ['rejected', false],
@@ -80,11 +87,35 @@ describeEachDb('public board', (get) => {
       dishub = (await unitByShortName(db(), 'Dishub')).id;
       dinkes = (await unitByShortName(db(), 'Dinkes')).id;
       const benteng = await areaByName(db(), 'Benteng'); // Nusaniwe 81.71.01
-      const sirimauArea = await db().selectFrom('areas').select(['id']).where('kecamatan_code', '=', '81.71.02').where('kind', '!=', 'kecamatan').executeTakeFirstOrThrow();
-      f1 = await submitPublished(db(), mod.actor, { kind: 'keluhan', unit: String(dishub), area: String(benteng.id), title: 'Angkot ngetem sembarangan di Benteng' });
-      f2 = await submitPublished(db(), mod.actor, { kind: 'saran', unit: String(dinkes), area: String(sirimauArea.id), title: 'Saran jam buka puskesmas sore' });
-      f3 = await submitPublished(db(), mod.actor, { kind: 'apresiasi', unit: String(dishub), kecamatan: '81.71.03', title: 'Terima kasih petugas terminal Passo' });
-      f4 = await submitPublished(db(), mod.actor, { kind: 'pertanyaan', unit: 'unsure', title: 'Ke mana mengurus izin keramaian?' });
+      const sirimauArea = await db()
+        .selectFrom('areas')
+        .select(['id'])
+        .where('kecamatan_code', '=', '81.71.02')
+        .where('kind', '!=', 'kecamatan')
+        .executeTakeFirstOrThrow();
+      f1 = await submitPublished(db(), mod.actor, {
+        kind: 'keluhan',
+        unit: String(dishub),
+        area: String(benteng.id),
+        title: 'Angkot ngetem sembarangan di Benteng',
+      });
+      f2 = await submitPublished(db(), mod.actor, {
+        kind: 'saran',
+        unit: String(dinkes),
+        area: String(sirimauArea.id),
+        title: 'Saran jam buka puskesmas sore',
+      });
+      f3 = await submitPublished(db(), mod.actor, {
+        kind: 'apresiasi',
+        unit: String(dishub),
+        kecamatan: '81.71.03',
+        title: 'Terima kasih petugas terminal Passo',
+      });
+      f4 = await submitPublished(db(), mod.actor, {
+        kind: 'pertanyaan',
+        unit: 'unsure',
+        title: 'Ke mana mengurus izin keramaian?',
+      });
       ids = [f1, f2, f3, f4].map((s) => s.feedbackId);
       // 23:30 WIT on 31 March is still March; 00:30 WIT on 1 April is already April (both 31 March in UTC).
       await setCreatedAt(db(), f1.feedbackId, '2026-03-31T23:30:00+09:00');
@@ -92,12 +123,22 @@ describeEachDb('public board', (get) => {
       await setCreatedAt(db(), f3.feedbackId, '2026-05-10T12:00:00+09:00');
       await setCreatedAt(db(), f4.feedbackId, '2026-02-28T01:00:00+09:00');
       await db().updateTable('feedback').set({ status: 'responded' }).where('id', '=', f2.feedbackId).execute();
-      await db().updateTable('feedback').set({ status: 'closed', closed_at: new Date('2026-05-20T00:00:00Z') }).where('id', '=', f3.feedbackId).execute();
+      await db()
+        .updateTable('feedback')
+        .set({ status: 'closed', closed_at: new Date('2026-05-20T00:00:00Z') })
+        .where('id', '=', f3.feedbackId)
+        .execute();
     });
 
     async function filtered(params: Record<string, string>) {
       const items = (await walkBoard(db(), params)).flat();
-      return { items, mine: only(items.map((i) => i.id), ids) };
+      return {
+        items,
+        mine: only(
+          items.map((i) => i.id),
+          ids,
+        ),
+      };
     }
 
     it('kind', async () => {
@@ -151,16 +192,33 @@ describeEachDb('public board', (get) => {
     it('filters combine, and malformed values are ignored', async () => {
       expect((await filtered({ unit: String(dishub), status: 'closed' })).mine).toEqual([f3.feedbackId]);
       expect((await filtered({ unit: String(dishub), jenis: 'saran' })).mine).toEqual([]);
-      const ignored = await filtered({ jenis: 'semua', status: 'x', sektor: 'DROP TABLE', unit: '1; --', kecamatan: '81.71', dari: '2026-4', sampai: 'kemarin' });
+      const ignored = await filtered({
+        jenis: 'semua',
+        status: 'x',
+        sektor: 'DROP TABLE',
+        unit: '1; --',
+        kecamatan: '81.71',
+        dari: '2026-4',
+        sampai: 'kemarin',
+      });
       expect(ignored.mine).toEqual([f3.feedbackId, f2.feedbackId, f1.feedbackId, f4.feedbackId]);
     });
   });
 
   it("sort 'dukungan' orders by number of supports, most first", async () => {
     const dinsos = String((await unitByShortName(db(), 'Dinsos')).id);
-    const a = await submitPublished(db(), mod.actor, { unit: dinsos, title: 'Bansos tidak tepat sasaran di Waihaong' });
-    const b = await submitPublished(db(), mod.actor, { unit: dinsos, title: 'Data DTKS belum diperbarui' });
-    const c = await submitPublished(db(), mod.actor, { unit: dinsos, title: 'Panti asuhan kekurangan tenaga' });
+    const a = await submitPublished(db(), mod.actor, {
+      unit: dinsos,
+      title: 'Bansos tidak tepat sasaran di Waihaong',
+    });
+    const b = await submitPublished(db(), mod.actor, {
+      unit: dinsos,
+      title: 'Data DTKS belum diperbarui',
+    });
+    const c = await submitPublished(db(), mod.actor, {
+      unit: dinsos,
+      title: 'Panti asuhan kekurangan tenaga',
+    });
     const supporters = await Promise.all([1, 2, 3].map(() => makeUser(db())));
     for (const [item, n] of [
       [a, 1],
@@ -179,11 +237,26 @@ describeEachDb('public board', (get) => {
 
   it("sort 'terlama' shows the longest-waiting first and leaves out resolved and closed", async () => {
     const dlhp = String((await unitByShortName(db(), 'DLHP')).id);
-    const oldest = await submitPublished(db(), mod.actor, { unit: dlhp, title: 'Sampah tidak diangkut dua minggu' });
-    const resolved = await submitPublished(db(), mod.actor, { unit: dlhp, title: 'TPS liar di pinggir kali' });
-    const closed = await submitPublished(db(), mod.actor, { unit: dlhp, title: 'Bau dari TPA Toisapu' });
-    const middle = await submitPublished(db(), mod.actor, { unit: dlhp, title: 'Pohon tumbang belum dipotong' });
-    const newest = await submitPublished(db(), mod.actor, { unit: dlhp, title: 'Got mampet di Kebun Cengkeh' });
+    const oldest = await submitPublished(db(), mod.actor, {
+      unit: dlhp,
+      title: 'Sampah tidak diangkut dua minggu',
+    });
+    const resolved = await submitPublished(db(), mod.actor, {
+      unit: dlhp,
+      title: 'TPS liar di pinggir kali',
+    });
+    const closed = await submitPublished(db(), mod.actor, {
+      unit: dlhp,
+      title: 'Bau dari TPA Toisapu',
+    });
+    const middle = await submitPublished(db(), mod.actor, {
+      unit: dlhp,
+      title: 'Pohon tumbang belum dipotong',
+    });
+    const newest = await submitPublished(db(), mod.actor, {
+      unit: dlhp,
+      title: 'Got mampet di Kebun Cengkeh',
+    });
     await setCreatedAt(db(), oldest.feedbackId, '2026-01-05T09:00:00+09:00');
     await setCreatedAt(db(), resolved.feedbackId, '2026-01-04T09:00:00+09:00');
     await setCreatedAt(db(), closed.feedbackId, '2026-01-03T09:00:00+09:00');
@@ -216,7 +289,10 @@ describeEachDb('public board', (get) => {
         title: 'Pelayanan buruk oleh Latuconsina',
         body: 'Petugas tidak melayani; KTP-EL dan SPPT saya ditahan.',
       });
-      pending = await submit(db(), { title: 'Pelayanan KTP-EL oleh Latuconsina (belum diperiksa)', body: 'Petugas tidak melayani pengurusan SPPT.' });
+      pending = await submit(db(), {
+        title: 'Pelayanan KTP-EL oleh Latuconsina (belum diperiksa)',
+        body: 'Petugas tidak melayani pengurusan SPPT.',
+      });
     });
 
     const hidden = () => [confidential.feedbackId, pending.feedbackId];
@@ -264,90 +340,140 @@ describeEachDb('public board', (get) => {
     beforeAll(async () => {
       pupr = (await unitByShortName(db(), 'Dinas PUPR')).id;
       dishub = (await unitByShortName(db(), 'Dishub')).id;
-      same = await submitPublished(db(), mod.actor, { unit: String(pupr), title: 'Jalan rusak parah di depan SD Negeri 5 Ambon' });
-      otherUnit = await submitPublished(db(), mod.actor, { unit: String(dishub), title: 'Jalan rusak parah di depan SD Negeri 5 Ambon' });
-      confidential = await submitPublished(db(), mod.actor, { unit: String(pupr), confidential: 'on', title: 'Jalan rusak parah di depan SD Negeri 7 Ambon' });
-      pending = await submit(db(), { unit: String(pupr), title: 'Jalan rusak parah di depan SD Negeri 9 Ambon' });
+      same = await submitPublished(db(), mod.actor, {
+        unit: String(pupr),
+        title: 'Jalan rusak parah di depan SD Negeri 5 Ambon',
+      });
+      otherUnit = await submitPublished(db(), mod.actor, {
+        unit: String(dishub),
+        title: 'Jalan rusak parah di depan SD Negeri 5 Ambon',
+      });
+      confidential = await submitPublished(db(), mod.actor, {
+        unit: String(pupr),
+        confidential: 'on',
+        title: 'Jalan rusak parah di depan SD Negeri 7 Ambon',
+      });
+      pending = await submit(db(), {
+        unit: String(pupr),
+        title: 'Jalan rusak parah di depan SD Negeri 9 Ambon',
+      });
     });
 
     it('finds a published item with a similar title in the same unit, never a confidential or pending one', async () => {
-      const r = await similarFeedback(db(), { title: 'jalan rusak depan SD Negeri 5', unit: String(pupr) });
+      const r = await similarFeedback(db(), {
+        title: 'jalan rusak depan SD Negeri 5',
+        unit: String(pupr),
+      });
       expect(r.map((x) => x.id)).toEqual([same.feedbackId]);
       expect(r[0]!.score).toBeGreaterThan(0.3);
-      expect(r[0]).toMatchObject({ title: 'Jalan rusak parah di depan SD Negeri 5 Ambon', status: 'received' });
+      expect(r[0]).toMatchObject({
+        title: 'Jalan rusak parah di depan SD Negeri 5 Ambon',
+        status: 'received',
+      });
     });
 
     it('without a unit it looks everywhere (still only public items); very short titles find nothing', async () => {
-      const ids = (await similarFeedback(db(), { title: 'Jalan rusak parah depan SD Negeri' })).map((x) => x.id);
+      const ids = (
+        await similarFeedback(db(), {
+          title: 'Jalan rusak parah depan SD Negeri',
+        })
+      ).map((x) => x.id);
       expect(ids).toEqual(expect.arrayContaining([same.feedbackId, otherUnit.feedbackId]));
       expect(ids).not.toContain(confidential.feedbackId);
       expect(ids).not.toContain(pending.feedbackId);
       expect(await similarFeedback(db(), { title: 'Jal' })).toEqual([]);
-      expect(await similarFeedback(db(), { title: 'Lampu lalu lintas mati', unit: String(pupr) })).toEqual([]);
+      expect(
+        await similarFeedback(db(), {
+          title: 'Lampu lalu lintas mati',
+          unit: String(pupr),
+        }),
+      ).toEqual([]);
     });
   });
-});
 
-describeEachDb('public board paging', (get) => {
-  const db = () => get().db;
-  const TOTAL = 45;
-  let ids: number[];
+  describe('paging (45 items of one unit)', () => {
+    const TOTAL = 45;
+    let ids: number[];
+    let unit: string;
 
-  beforeAll(async () => {
-    const mod = await makeUser(db(), { role: 'moderator' });
-    ids = [];
-    for (let i = 0; i < TOTAL; i++) ids.push((await submitPublished(db(), mod.actor, { title: `Laporan nomor ${i + 1} tentang jalan` })).feedbackId);
-    // Supports with many ties, so the cursor's id tie-break matters.
-    for (const id of ids) await db().updateTable('feedback').set({ support_count: id % 4 }).where('id', '=', id).execute();
-  });
+    beforeAll(async () => {
+      unit = String((await unitByShortName(db(), 'Satpol PP')).id);
+      ids = [];
+      for (let i = 0; i < TOTAL; i++)
+        ids.push(
+          (
+            await submitPublished(db(), mod.actor, {
+              unit,
+              title: `Laporan nomor ${i + 1} tentang pedagang kaki lima`,
+            })
+          ).feedbackId,
+        );
+      // Supports with many ties, so the cursor's id tie-break matters.
+      for (const id of ids)
+        await db()
+          .updateTable('feedback')
+          .set({ support_count: id % 4 })
+          .where('id', '=', id)
+          .execute();
+    });
 
-  async function expectCompleteWalk(params: Record<string, string>, sort: 'new' | 'waiting' | 'support') {
-    const pages = await walkBoard(db(), params);
-    const walked = pages.flat().map((i) => i.id);
-    const repeated = walked.filter((id, i) => walked.indexOf(id) !== i);
-    const missing = ids.filter((id) => !walked.includes(id));
-    expect({ repeated, missing }).toEqual({ repeated: [], missing: [] });
-    expect(pages.map((p) => p.length)).toEqual([20, 20, 5]);
-    expect(walked).toEqual(await expectedOrder(db(), sort)); // stable, documented order
-  }
-
-  it("'terbaru' (default): 20 + 20 + 5, newest first, no duplicates or gaps", async () => {
-    await expectCompleteWalk({}, 'new');
-  });
-
-  // BUG (src/server/feedback/service.ts listBoard + queries.ts selectBoardPage): the cursor keeps
-  // created_at as an ISO string (milliseconds) while PostgreSQL stores microseconds, so for the
-  // ascending sort the last item of a page is still "after" its own truncated cursor and is
-  // shown again at the top of the next page.
-  it("'terlama': 20 + 20 + 5, oldest first, no duplicates or gaps", async () => {
-    await expectCompleteWalk({ urut: 'terlama' }, 'waiting');
-  });
-
-  it("'dukungan' with ties: 20 + 20 + 5, no duplicates or gaps", async () => {
-    await expectCompleteWalk({ urut: 'dukungan' }, 'support');
-  });
-
-  it('a malformed cursor is ignored (first page)', async () => {
-    const first = (await listBoard(db(), parseBoardQuery(new URLSearchParams()))).items.map((i) => i.id);
-    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    for (const setelah of ['!!!', 'abc', b64({ v: 'bukan tanggal', id: 3 }), b64({ v: '2026-01-01T00:00:00Z' }), b64({ v: null, id: 1 }), b64([1, 2]), 'x'.repeat(500)]) {
-      const page = await listBoard(db(), parseBoardQuery(new URLSearchParams({ setelah })));
-      expect(page.items.map((i) => i.id), setelah).toEqual(first);
+    async function expectCompleteWalk(params: Record<string, string>, sort: 'new' | 'waiting' | 'support') {
+      const pages = await walkBoard(db(), { ...params, unit });
+      const walked = pages.flat().map((i) => i.id);
+      const repeated = walked.filter((id, i) => walked.indexOf(id) !== i);
+      const missing = ids.filter((id) => !walked.includes(id));
+      expect({ repeated, missing }).toEqual({ repeated: [], missing: [] });
+      expect(pages.map((p) => p.length)).toEqual([20, 20, 5]);
+      expect(walked).toEqual(await expectedOrder(db(), sort, Number(unit))); // stable, documented order
     }
-  });
 
-  it('items created at the same instant (one transaction, whole milliseconds) are neither repeated nor skipped', async () => {
-    for (const id of ids) await setCreatedAt(db(), id, '2026-06-01T10:00:00.123+09:00');
-    await expectCompleteWalk({}, 'new');
-    await expectCompleteWalk({ urut: 'terlama' }, 'waiting');
-  });
+    it("'terbaru' (default): 20 + 20 + 5, newest first, no duplicates or gaps", async () => {
+      await expectCompleteWalk({}, 'new');
+    });
 
-  // BUG (same cause): with microsecond timestamps shared across a page boundary, the newest-first
-  // walk skips every remaining item with that timestamp (row < truncated cursor is false).
-  it('items created at the same instant with sub-millisecond precision (as now() stores them) are neither repeated nor skipped', async () => {
-    // PostgreSQL keeps microseconds; every row inserted in one transaction shares now().
-    for (const id of ids) await setCreatedAt(db(), id, '2026-06-01T10:00:00.123456+09:00');
-    await expectCompleteWalk({}, 'new');
-    await expectCompleteWalk({ urut: 'terlama' }, 'waiting');
+    // The cursor must keep PostgreSQL's microseconds: truncated to milliseconds, the last item of
+    // an ascending page would still be "after" its cursor and show again on the next page.
+    it("'terlama': 20 + 20 + 5, oldest first, no duplicates or gaps", async () => {
+      await expectCompleteWalk({ urut: 'terlama' }, 'waiting');
+    });
+
+    it("'dukungan' with ties: 20 + 20 + 5, no duplicates or gaps", async () => {
+      await expectCompleteWalk({ urut: 'dukungan' }, 'support');
+    });
+
+    it('a malformed cursor is ignored (first page)', async () => {
+      const first = (await listBoard(db(), parseBoardQuery(new URLSearchParams({ unit })))).items.map((i) => i.id);
+      const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+      for (const setelah of [
+        '!!!',
+        'abc',
+        b64({ v: 'bukan tanggal', id: 3 }),
+        b64({ v: '2026-01-01T00:00:00Z' }),
+        b64({ v: null, id: 1 }),
+        b64([1, 2]),
+        'x'.repeat(500),
+      ]) {
+        const page = await listBoard(db(), parseBoardQuery(new URLSearchParams({ unit, setelah })));
+        expect(
+          page.items.map((i) => i.id),
+          setelah,
+        ).toEqual(first);
+      }
+    });
+
+    it('items created at the same instant (one transaction, whole milliseconds) are neither repeated nor skipped', async () => {
+      for (const id of ids) await setCreatedAt(db(), id, '2026-06-01T10:00:00.123+09:00');
+      await expectCompleteWalk({}, 'new');
+      await expectCompleteWalk({ urut: 'terlama' }, 'waiting');
+    });
+
+    // Same cause: with a truncated cursor the newest-first walk would skip the rest of a shared
+    // microsecond timestamp.
+    it('items created at the same instant with sub-millisecond precision (as now() stores them) are neither repeated nor skipped', async () => {
+      // PostgreSQL keeps microseconds; every row inserted in one transaction shares now().
+      for (const id of ids) await setCreatedAt(db(), id, '2026-06-01T10:00:00.123456+09:00');
+      await expectCompleteWalk({}, 'new');
+      await expectCompleteWalk({ urut: 'terlama' }, 'waiting');
+    });
   });
 });

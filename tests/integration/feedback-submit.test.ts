@@ -120,7 +120,11 @@ describeEachDb('feedback submission', (get) => {
 
     const events = await db().selectFrom('feedback_events').selectAll().where('feedback_id', '=', s.feedbackId).execute();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ kind: 'submitted', public: true, to_status: 'received' });
+    expect(events[0]).toMatchObject({
+      kind: 'submitted',
+      public: true,
+      to_status: 'received',
+    });
 
     const mails = await db().selectFrom('outbox').selectAll().where('to_email', '=', 'maria.latuconsina@contoh.id').execute();
     expect(mails).toHaveLength(1);
@@ -143,7 +147,12 @@ describeEachDb('feedback submission', (get) => {
     const a = await submit(db(), { title: 'Lampu jalan padam di Jalan Sultan Hairun' }, { user });
     expect(a.receiptSent).toBe(true);
     expect(await db().selectFrom('feedback').select('author_id').where('id', '=', a.feedbackId).executeTakeFirstOrThrow()).toEqual({ author_id: user.id });
-    expect(await countRows(db(), 'outbox', { column: 'to_email', value: user.email })).toBe(1);
+    expect(
+      await countRows(db(), 'outbox', {
+        column: 'to_email',
+        value: user.email,
+      }),
+    ).toBe(1);
     expect(await db().selectFrom('feedback_contacts').select('feedback_id').where('feedback_id', '=', a.feedbackId).executeTakeFirst()).toBeUndefined();
 
     const before = await countRows(db(), 'outbox');
@@ -159,10 +168,28 @@ describeEachDb('feedback submission', (get) => {
   it('the same submission key twice gives the same feedback and code, marked duplicate, one row and one email', async () => {
     const key = newSubmissionKey();
     const email = 'dobel.klik@contoh.id';
-    const first = await submit(db(), { submissionKey: key, contactEmail: email, title: 'Sampah menumpuk di pasar Mardika' });
-    const second = await submit(db(), { submissionKey: key, contactEmail: email, title: 'Sampah menumpuk di pasar Mardika (kirim ulang)' });
-    expect(second).toEqual({ feedbackId: first.feedbackId, trackingCode: first.trackingCode, duplicate: true, receiptSent: false });
-    expect(await countRows(db(), 'feedback', { column: 'tracking_hash', value: sha256Hex(`code:${first.trackingCode}`) })).toBe(1);
+    const first = await submit(db(), {
+      submissionKey: key,
+      contactEmail: email,
+      title: 'Sampah menumpuk di pasar Mardika',
+    });
+    const second = await submit(db(), {
+      submissionKey: key,
+      contactEmail: email,
+      title: 'Sampah menumpuk di pasar Mardika (kirim ulang)',
+    });
+    expect(second).toEqual({
+      feedbackId: first.feedbackId,
+      trackingCode: first.trackingCode,
+      duplicate: true,
+      receiptSent: false,
+    });
+    expect(
+      await countRows(db(), 'feedback', {
+        column: 'tracking_hash',
+        value: sha256Hex(`code:${first.trackingCode}`),
+      }),
+    ).toBe(1);
     expect(await db().selectFrom('feedback').select('id').where('title', 'like', 'Sampah menumpuk di pasar Mardika%').execute()).toHaveLength(1);
     expect(await countRows(db(), 'outbox', { column: 'to_email', value: email })).toBe(1);
     expect(await db().selectFrom('feedback_events').select('id').where('feedback_id', '=', first.feedbackId).execute()).toHaveLength(1);
@@ -197,13 +224,41 @@ describeEachDb('feedback submission', (get) => {
   });
 
   describe('field errors', () => {
-    const cases: { name: string; input: () => Promise<Record<string, string>>; expected: Record<string, string> }[] = [
-      { name: 'empty title', input: async () => formInput({ title: '   ' }), expected: { title: 'err.required' } },
-      { name: 'empty body', input: async () => formInput({ body: '' }), expected: { body: 'err.required' } },
-      { name: 'title too long', input: async () => formInput({ title: 'x'.repeat(151) }), expected: { title: 'err.tooLong' } },
-      { name: 'invalid email', input: async () => formInput({ contactEmail: 'bukan-alamat@' }), expected: { contactEmail: 'err.email' } },
-      { name: 'invalid phone', input: async () => formInput({ contactPhone: 'nomor saya 0812' }), expected: { contactPhone: 'err.phone' } },
-      { name: 'unknown unit id', input: async () => formInput({ unit: '999999' }), expected: { unit: 'err.invalidChoice' } },
+    const cases: {
+      name: string;
+      input: () => Promise<Record<string, string>>;
+      expected: Record<string, string>;
+    }[] = [
+      {
+        name: 'empty title',
+        input: async () => formInput({ title: '   ' }),
+        expected: { title: 'err.required' },
+      },
+      {
+        name: 'empty body',
+        input: async () => formInput({ body: '' }),
+        expected: { body: 'err.required' },
+      },
+      {
+        name: 'title too long',
+        input: async () => formInput({ title: 'x'.repeat(151) }),
+        expected: { title: 'err.tooLong' },
+      },
+      {
+        name: 'invalid email',
+        input: async () => formInput({ contactEmail: 'bukan-alamat@' }),
+        expected: { contactEmail: 'err.email' },
+      },
+      {
+        name: 'invalid phone',
+        input: async () => formInput({ contactPhone: 'nomor saya 0812' }),
+        expected: { contactPhone: 'err.phone' },
+      },
+      {
+        name: 'unknown unit id',
+        input: async () => formInput({ unit: '999999' }),
+        expected: { unit: 'err.invalidChoice' },
+      },
       {
         name: 'area outside the chosen kecamatan',
         input: async () => {
@@ -212,7 +267,11 @@ describeEachDb('feedback submission', (get) => {
         },
         expected: { area: 'err.areaMismatch' },
       },
-      { name: 'date in the future', input: async () => formInput({ occurredOn: witDay(2) }), expected: { occurredOn: 'err.dateFuture' } },
+      {
+        name: 'date in the future',
+        input: async () => formInput({ occurredOn: witDay(2) }),
+        expected: { occurredOn: 'err.dateFuture' },
+      },
       {
         name: 'missing kind',
         input: async () => {
@@ -221,8 +280,16 @@ describeEachDb('feedback submission', (get) => {
         },
         expected: { kind: 'err.kindRequired' },
       },
-      { name: 'unknown kind', input: async () => formInput({ kind: 'pujian' }), expected: { kind: 'err.kindRequired' } },
-      { name: 'unit not chosen', input: async () => formInput({ unit: '' }), expected: { unit: 'err.unitChoose' } },
+      {
+        name: 'unknown kind',
+        input: async () => formInput({ kind: 'pujian' }),
+        expected: { kind: 'err.kindRequired' },
+      },
+      {
+        name: 'unit not chosen',
+        input: async () => formInput({ unit: '' }),
+        expected: { unit: 'err.unitChoose' },
+      },
     ];
     for (const c of cases) {
       it(`${c.name} → ${Object.values(c.expected).join(', ')}, nothing stored`, async () => {
@@ -235,11 +302,20 @@ describeEachDb('feedback submission', (get) => {
 
     it('title too long names the maximum', async () => {
       const r = await submitFeedback(db(), makeCtx(), null, formInput({ title: 'x'.repeat(151) }), [], NO_PHOTOS);
-      expect(errorsOf(r).title).toEqual({ key: 'err.tooLong', params: { max: 150 } });
+      expect(errorsOf(r).title).toEqual({
+        key: 'err.tooLong',
+        params: { max: 150 },
+      });
     });
 
     it('reports problems in several fields at once, photos included', async () => {
-      const { kind: _k, ...rest } = formInput({ title: '', body: '', contactEmail: 'x@', contactPhone: 'abc', unit: '' });
+      const { kind: _k, ...rest } = formInput({
+        title: '',
+        body: '',
+        contactEmail: 'x@',
+        contactPhone: 'abc',
+        unit: '',
+      });
       const r = await submitFeedback(db(), makeCtx(), null, rest, [asFile('bukan gambar', 'foto.jpg', 'image/jpeg')], NO_PHOTOS);
       expect(errorKeys(errorsOf(r))).toEqual({
         kind: 'err.kindRequired',
@@ -270,11 +346,23 @@ describeEachDb('feedback submission', (get) => {
       const original = await jpegWithExif(64, 48);
       expect((await sharp(original).metadata()).exif).toBeDefined(); // the test image does carry EXIF
       expect(original.toString('latin1')).toContain('Secret Person');
-      const s = await submit(db(), {}, { files: [asFile(original, 'IMG_0001.jpg', 'image/jpeg')], photos: photos.store });
+      const s = await submit(
+        db(),
+        {},
+        {
+          files: [asFile(original, 'IMG_0001.jpg', 'image/jpeg')],
+          photos: photos.store,
+        },
+      );
       const rows = await storedPhotos(s.feedbackId);
       expect(rows).toHaveLength(1);
       const row = rows[0]!;
-      expect(row).toMatchObject({ mime: 'image/jpeg', width: 64, height: 48, hidden: false });
+      expect(row).toMatchObject({
+        mime: 'image/jpeg',
+        width: 64,
+        height: 48,
+        hidden: false,
+      });
       expect(row.file_name).toMatch(/^[a-f0-9]{32}\.jpg$/);
       const stored = await fs.readFile(path.join(photos.dir, 'uploads', row.file_name));
       expect(row.bytes).toBe(stored.length);
@@ -288,7 +376,14 @@ describeEachDb('feedback submission', (get) => {
     });
 
     it('a JPEG is turned upright by its orientation and large images are scaled to 2048 px', async () => {
-      const s = await submit(db(), {}, { files: [asFile(await jpegRotated(), 'miring.jpg', 'image/jpeg'), asFile(await jpegWithExif(3000, 1000), 'lebar.jpg', 'image/jpeg')], photos: photos.store });
+      const s = await submit(
+        db(),
+        {},
+        {
+          files: [asFile(await jpegRotated(), 'miring.jpg', 'image/jpeg'), asFile(await jpegWithExif(3000, 1000), 'lebar.jpg', 'image/jpeg')],
+          photos: photos.store,
+        },
+      );
       const [rotated, wide] = await storedPhotos(s.feedbackId);
       expect([rotated!.width, rotated!.height]).toEqual([48, 64]);
       const meta = await sharp(await fs.readFile(path.join(photos.dir, 'uploads', rotated!.file_name))).metadata();
@@ -302,14 +397,18 @@ describeEachDb('feedback submission', (get) => {
       const s = await submit(
         db(),
         {},
-        { files: [asFile(await pngImage(40, 30), 'a.png', 'image/png'), asFile(await webpImage(50, 20), 'b.jpg', 'image/jpeg')], photos: photos.store },
+        {
+          files: [asFile(await pngImage(40, 30), 'a.png', 'image/png'), asFile(await webpImage(50, 20), 'b.jpg', 'image/jpeg')],
+          photos: photos.store,
+        },
       );
       const rows = await storedPhotos(s.feedbackId);
       expect(rows.map((r) => [r.mime, r.width, r.height, r.file_name.split('.')[1]])).toEqual([
         ['image/png', 40, 30, 'png'],
         ['image/webp', 50, 20, 'webp'],
       ]);
-      for (const r of rows) expect((await sharp(await fs.readFile(path.join(photos.dir, 'uploads', r.file_name))).metadata()).format).toBe(r.mime.split('/')[1]);
+      for (const r of rows)
+        expect((await sharp(await fs.readFile(path.join(photos.dir, 'uploads', r.file_name))).metadata()).format).toBe(r.mime.split('/')[1]);
     });
 
     it('refuses a text file named .jpg, a 6 MB file and four photos, storing nothing', async () => {
@@ -317,7 +416,10 @@ describeEachDb('feedback submission', (get) => {
       const before = await countRows(db(), 'feedback');
       const fake = asFile('GIF89a? bukan, ini teks biasa', 'foto.jpg', 'image/jpeg');
       const r1 = await submitFeedback(db(), makeCtx(), null, formInput(), [fake], photos.store);
-      expect(errorsOf(r1).photos).toMatchObject({ key: 'err.photoType', params: { name: 'foto.jpg' } });
+      expect(errorsOf(r1).photos).toMatchObject({
+        key: 'err.photoType',
+        params: { name: 'foto.jpg' },
+      });
 
       const big = asFile(Buffer.alloc(6 * 1024 * 1024, 0xff), 'besar.jpg', 'image/jpeg');
       const r2 = await submitFeedback(db(), makeCtx(), null, formInput(), [big], photos.store);
@@ -326,7 +428,10 @@ describeEachDb('feedback submission', (get) => {
       const jpg = await jpegWithExif();
       const four = [1, 2, 3, 4].map((i) => asFile(jpg, `f${i}.jpg`, 'image/jpeg'));
       const r3 = await submitFeedback(db(), makeCtx(), null, formInput(), four, photos.store);
-      expect(errorsOf(r3).photos).toEqual({ key: 'err.photoCount', params: { max: 3 } });
+      expect(errorsOf(r3).photos).toEqual({
+        key: 'err.photoCount',
+        params: { max: 3 },
+      });
 
       expect(await countRows(db(), 'feedback')).toBe(before);
       expect(await photos.files()).toEqual(filesBefore);
@@ -335,18 +440,36 @@ describeEachDb('feedback submission', (get) => {
     it('refuses SVG, GIF and a truncated JPEG as photos', async () => {
       const filesBefore = await photos.files();
       const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>';
-      const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0c0' } }).gif().toBuffer();
+      const gif = await sharp({
+        create: { width: 8, height: 8, channels: 3, background: '#0c0' },
+      })
+        .gif()
+        .toBuffer();
       const jpg = await jpegWithExif(200, 200);
       const truncated = jpg.subarray(0, Math.floor(jpg.length / 2));
-      for (const f of [asFile(svg, 'gambar.svg', 'image/svg+xml'), asFile(svg, 'gambar.jpg', 'image/jpeg'), asFile(gif, 'anim.gif', 'image/gif'), asFile(truncated, 'rusak.jpg', 'image/jpeg')]) {
+      for (const f of [
+        asFile(svg, 'gambar.svg', 'image/svg+xml'),
+        asFile(svg, 'gambar.jpg', 'image/jpeg'),
+        asFile(gif, 'anim.gif', 'image/gif'),
+        asFile(truncated, 'rusak.jpg', 'image/jpeg'),
+      ]) {
         const r = await submitFeedback(db(), makeCtx(), null, formInput(), [f], photos.store);
-        expect(errorKeys(errorsOf(r)), f.name).toEqual({ photos: 'err.photoType' });
+        expect(errorKeys(errorsOf(r)), f.name).toEqual({
+          photos: 'err.photoType',
+        });
       }
       expect(await photos.files()).toEqual(filesBefore);
     });
 
     it('an empty file input (no file chosen) is not a photo', async () => {
-      const s = await submit(db(), {}, { files: [new File([], '', { type: 'application/octet-stream' })], photos: photos.store });
+      const s = await submit(
+        db(),
+        {},
+        {
+          files: [new File([], '', { type: 'application/octet-stream' })],
+          photos: photos.store,
+        },
+      );
       expect(await storedPhotos(s.feedbackId)).toEqual([]);
     });
 
@@ -363,18 +486,32 @@ describeEachDb('feedback submission', (get) => {
     });
 
     it('when storing a photo row fails, the transaction rolls back and every saved file is removed', async () => {
-      await sql`create function bd_test_refuse_photo() returns trigger language plpgsql as $$ begin raise exception 'photo row refused by test'; end $$`.execute(db());
+      await sql`create function bd_test_refuse_photo() returns trigger language plpgsql as $$ begin raise exception 'photo row refused by test'; end $$`.execute(
+        db(),
+      );
       await sql`create trigger bd_test_refuse_photo before insert on feedback_photos for each row execute function bd_test_refuse_photo()`.execute(db());
       try {
         const filesBefore = await photos.files();
         const title = 'Foto gagal disimpan di basis data';
         const jpg = await jpegWithExif();
         await expect(
-          submitFeedback(db(), makeCtx(), null, formInput({ title, contactEmail: 'foto.gagal@contoh.id' }), [asFile(jpg, 'a.jpg', 'image/jpeg'), asFile(await pngImage(), 'b.png', 'image/png')], photos.store),
+          submitFeedback(
+            db(),
+            makeCtx(),
+            null,
+            formInput({ title, contactEmail: 'foto.gagal@contoh.id' }),
+            [asFile(jpg, 'a.jpg', 'image/jpeg'), asFile(await pngImage(), 'b.png', 'image/png')],
+            photos.store,
+          ),
         ).rejects.toThrow(/photo row refused by test/);
         expect(await photos.files()).toEqual(filesBefore);
         expect(await db().selectFrom('feedback').select('id').where('title', '=', title).execute()).toEqual([]);
-        expect(await countRows(db(), 'outbox', { column: 'to_email', value: 'foto.gagal@contoh.id' })).toBe(0);
+        expect(
+          await countRows(db(), 'outbox', {
+            column: 'to_email',
+            value: 'foto.gagal@contoh.id',
+          }),
+        ).toBe(0);
       } finally {
         await sql`drop trigger bd_test_refuse_photo on feedback_photos`.execute(db());
         await sql`drop function bd_test_refuse_photo()`.execute(db());
@@ -438,7 +575,10 @@ describePostgres('feedback submission under concurrency', (get) => {
   });
 
   async function racedSubmissions(copies: number, email: string) {
-    const input = formInput({ contactEmail: email, title: `Balapan kirim ganda ${email}` });
+    const input = formInput({
+      contactEmail: email,
+      title: `Balapan kirim ganda ${email}`,
+    });
     const jpg = await jpegWithExif();
     const results = await Promise.all(
       Array.from({ length: copies }, (_, i) =>
@@ -462,8 +602,18 @@ describePostgres('feedback submission under concurrency', (get) => {
     const results = await racedSubmissions(2, 'balapan.dua@contoh.id');
     expectOneFeedback(results);
     const db = get().db;
-    expect(await countRows(db, 'feedback', { column: 'tracking_hash', value: sha256Hex(`code:${results[0]!.trackingCode}`) })).toBe(1);
-    expect(await countRows(db, 'outbox', { column: 'to_email', value: 'balapan.dua@contoh.id' })).toBe(1);
+    expect(
+      await countRows(db, 'feedback', {
+        column: 'tracking_hash',
+        value: sha256Hex(`code:${results[0]!.trackingCode}`),
+      }),
+    ).toBe(1);
+    expect(
+      await countRows(db, 'outbox', {
+        column: 'to_email',
+        value: 'balapan.dua@contoh.id',
+      }),
+    ).toBe(1);
     const rows = await db.selectFrom('feedback_photos').select('file_name').where('feedback_id', '=', results[0]!.feedbackId).execute();
     expect(rows).toHaveLength(1);
     // The loser's saved file was removed: only the winner's remains on disk.
@@ -474,8 +624,18 @@ describePostgres('feedback submission under concurrency', (get) => {
     const results = await racedSubmissions(6, 'balapan.enam@contoh.id');
     expectOneFeedback(results);
     const db = get().db;
-    expect(await countRows(db, 'feedback', { column: 'tracking_hash', value: sha256Hex(`code:${results[0]!.trackingCode}`) })).toBe(1);
-    expect(await countRows(db, 'outbox', { column: 'to_email', value: 'balapan.enam@contoh.id' })).toBe(1);
+    expect(
+      await countRows(db, 'feedback', {
+        column: 'tracking_hash',
+        value: sha256Hex(`code:${results[0]!.trackingCode}`),
+      }),
+    ).toBe(1);
+    expect(
+      await countRows(db, 'outbox', {
+        column: 'to_email',
+        value: 'balapan.enam@contoh.id',
+      }),
+    ).toBe(1);
     const all = await db.selectFrom('feedback_photos').select('file_name').orderBy('file_name').execute();
     expect(await photos.files()).toEqual(all.map((r) => r.file_name).sort());
   });

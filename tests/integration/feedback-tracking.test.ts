@@ -11,7 +11,18 @@ import {
 import { insertEvent } from '../../src/server/feedback/queries.ts';
 import { newSubmissionKey, trackingCodeFor } from '../../src/server/feedback/tracking-code.ts';
 import { describeEachDb } from '../support/db.ts';
-import { countRows, errorKeys, errorsOf, makeCtx, makeUser, publish, startOfFreshWindow, submit, type TestUser, valueOf } from '../support/feedback-fixtures.ts';
+import {
+  countRows,
+  errorKeys,
+  errorsOf,
+  makeCtx,
+  makeUser,
+  publish,
+  startOfFreshWindow,
+  submit,
+  type TestUser,
+  valueOf,
+} from '../support/feedback-fixtures.ts';
 
 describeEachDb('feedback tracking by code', (get) => {
   const db = () => get().db;
@@ -44,7 +55,7 @@ describeEachDb('feedback tracking by code', (get) => {
       const ipA = makeCtx();
       const notFound = errorsOf(await lookupTrackingCode(db(), ipA, wrong));
       expect(errorKeys(notFound)).toEqual({ code: 'err.trackingNotFound' });
-      for (const malformed of ['', 'BD-1234-5678', 'halo', `${s.trackingCode}X`, 'BD-OOOO-IIII', "' or 1=1 --"]) {
+      for (const malformed of ['', 'BD-12345-67890', 'halo', `${s.trackingCode}X`, 'BD-OOOOO-IIIII', "' or 1=1 --"]) {
         expect(errorsOf(await lookupTrackingCode(db(), ipA, malformed))).toStrictEqual(notFound);
       }
     });
@@ -65,12 +76,34 @@ describeEachDb('feedback tracking by code', (get) => {
   });
 
   describe('getTrackingView and addInformation', () => {
-    it('shows public events and the reporter\'s own additions, never internal notes or the named officer', async () => {
-      const s = await submit(db(), { title: 'Petugas loket meminta uang tambahan', officer: 'Ibu Sari, loket 3' });
-      await insertEvent(db(), { feedback_id: s.feedbackId, kind: 'note', public: false, actor_id: moderator.user.id, actor_role: 'moderator', body_md: 'Catatan internal: cek CCTV', body_html: '<p>Catatan internal: cek CCTV</p>' });
-      await insertEvent(db(), { feedback_id: s.feedbackId, kind: 'response', public: true, actor_role: 'asn', body_md: 'Kami sedang memeriksa.', body_html: '<p>Kami sedang memeriksa.</p>' });
+    it("shows public events and the reporter's own additions, never internal notes or the named officer", async () => {
+      const s = await submit(db(), {
+        title: 'Petugas loket meminta uang tambahan',
+        officer: 'Ibu Sari, loket 3',
+      });
+      await insertEvent(db(), {
+        feedback_id: s.feedbackId,
+        kind: 'note',
+        public: false,
+        actor_id: moderator.user.id,
+        actor_role: 'moderator',
+        body_md: 'Catatan internal: cek CCTV',
+        body_html: '<p>Catatan internal: cek CCTV</p>',
+      });
+      await insertEvent(db(), {
+        feedback_id: s.feedbackId,
+        kind: 'response',
+        public: true,
+        actor_role: 'asn',
+        body_md: 'Kami sedang memeriksa.',
+        body_html: '<p>Kami sedang memeriksa.</p>',
+      });
 
-      valueOf(await addInformation(db(), s.trackingCode, { text: 'Kejadiannya hari Senin pukul **10.00**. <script>x()</script>' }));
+      valueOf(
+        await addInformation(db(), s.trackingCode, {
+          text: 'Kejadiannya hari Senin pukul **10.00**. <script>x()</script>',
+        }),
+      );
       const info = await db().selectFrom('feedback_events').selectAll().where('feedback_id', '=', s.feedbackId).where('kind', '=', 'info_added').execute();
       expect(info).toHaveLength(1);
       expect(info[0]).toMatchObject({ public: false, actor_role: 'reporter' });
@@ -106,15 +139,32 @@ describeEachDb('feedback tracking by code', (get) => {
 
   describe('rateAnswer', () => {
     it('is refused before an answer, allowed once responded, and rating again replaces the rating', async () => {
-      const s = await submit(db(), { title: 'Jadwal posyandu tidak diumumkan' });
+      const s = await submit(db(), {
+        title: 'Jadwal posyandu tidak diumumkan',
+      });
       expect(errorKeys(errorsOf(await rateAnswer(db(), s.trackingCode, { score: '4' })))).toEqual({ _form: 'err.notAnswered' });
-      expect(await countRows(db(), 'feedback_ratings', { column: 'feedback_id', value: s.feedbackId })).toBe(0);
+      expect(
+        await countRows(db(), 'feedback_ratings', {
+          column: 'feedback_id',
+          value: s.feedbackId,
+        }),
+      ).toBe(0);
 
       await setStatus(s.feedbackId, 'responded');
       expect(errorKeys(errorsOf(await rateAnswer(db(), s.trackingCode, { score: '6' })))).toEqual({ score: 'err.scoreRequired' });
       expect(errorKeys(errorsOf(await rateAnswer(db(), s.trackingCode, {})))).toEqual({ score: 'err.scoreRequired' });
-      valueOf(await rateAnswer(db(), s.trackingCode, { score: '2', comment: 'Jawaban tidak menjawab pertanyaan.' }));
-      valueOf(await rateAnswer(db(), s.trackingCode.toLowerCase(), { score: '5', comment: '' }));
+      valueOf(
+        await rateAnswer(db(), s.trackingCode, {
+          score: '2',
+          comment: 'Jawaban tidak menjawab pertanyaan.',
+        }),
+      );
+      valueOf(
+        await rateAnswer(db(), s.trackingCode.toLowerCase(), {
+          score: '5',
+          comment: '',
+        }),
+      );
 
       const ratings = await db().selectFrom('feedback_ratings').selectAll().where('feedback_id', '=', s.feedbackId).execute();
       expect(ratings).toHaveLength(1);
@@ -137,16 +187,34 @@ describeEachDb('feedback tracking by code', (get) => {
     const justAfter = new Date(deadline.getTime() + 1);
 
     async function closedItem(): Promise<Submitted> {
-      const s = await submit(db(), { title: 'Drainase tersumbat di Jalan Diponegoro' });
+      const s = await submit(db(), {
+        title: 'Drainase tersumbat di Jalan Diponegoro',
+      });
       await setStatus(s.feedbackId, 'closed', closedAt);
       return s;
     }
 
     it('is refused while the item is not closed', async () => {
       const s = await submit(db());
-      expect(errorKeys(errorsOf(await reopenFeedback(db(), s.trackingCode, { text: 'Belum selesai' })))).toEqual({ _form: 'err.cannotReopen' });
+      expect(
+        errorKeys(
+          errorsOf(
+            await reopenFeedback(db(), s.trackingCode, {
+              text: 'Belum selesai',
+            }),
+          ),
+        ),
+      ).toEqual({ _form: 'err.cannotReopen' });
       await setStatus(s.feedbackId, 'responded');
-      expect(errorKeys(errorsOf(await reopenFeedback(db(), s.trackingCode, { text: 'Belum selesai' })))).toEqual({ _form: 'err.cannotReopen' });
+      expect(
+        errorKeys(
+          errorsOf(
+            await reopenFeedback(db(), s.trackingCode, {
+              text: 'Belum selesai',
+            }),
+          ),
+        ),
+      ).toEqual({ _form: 'err.cannotReopen' });
       expect(await db().selectFrom('feedback').select('status').where('id', '=', s.feedbackId).executeTakeFirstOrThrow()).toEqual({ status: 'responded' });
     });
 
@@ -166,7 +234,12 @@ describeEachDb('feedback tracking by code', (get) => {
       expect(f).toEqual({ status: 'reopened', closed_at: null });
       const events = await db().selectFrom('feedback_events').selectAll().where('feedback_id', '=', s.feedbackId).where('kind', '=', 'reopened').execute();
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ public: true, from_status: 'closed', to_status: 'reopened', actor_role: 'reporter' });
+      expect(events[0]).toMatchObject({
+        public: true,
+        from_status: 'closed',
+        to_status: 'reopened',
+        actor_role: 'reporter',
+      });
       expect(events[0]!.at.toISOString()).toBe(deadline.toISOString());
       expect((await getTrackingView(db(), s.trackingCode, deadline))!.events.map((e) => e.kind)).toContain('reopened');
       // Not closed any more: a second reopen is refused.
@@ -179,13 +252,19 @@ describeEachDb('feedback tracking by code', (get) => {
       const f = await db().selectFrom('feedback').select(['status', 'closed_at']).where('id', '=', s.feedbackId).executeTakeFirstOrThrow();
       expect(f.status).toBe('closed');
       expect(f.closed_at?.toISOString()).toBe(closedAt.toISOString());
-      expect(await db().selectFrom('feedback_events').select('id').where('feedback_id', '=', s.feedbackId).where('kind', '=', 'reopened').execute()).toEqual([]);
+      expect(await db().selectFrom('feedback_events').select('id').where('feedback_id', '=', s.feedbackId).where('kind', '=', 'reopened').execute()).toEqual(
+        [],
+      );
     });
 
     it('a reopen the day after closing (now) works', async () => {
       const s = await submit(db());
       await setStatus(s.feedbackId, 'closed', new Date(Date.now() - 86400_000));
-      valueOf(await reopenFeedback(db(), s.trackingCode, { text: 'Masih bermasalah.' }));
+      valueOf(
+        await reopenFeedback(db(), s.trackingCode, {
+          text: 'Masih bermasalah.',
+        }),
+      );
       expect((await db().selectFrom('feedback').select('status').where('id', '=', s.feedbackId).executeTakeFirstOrThrow()).status).toBe('reopened');
     });
   });

@@ -30,8 +30,8 @@ export const SESSION_POLICY = DEFAULT_CONFIG.session;
 /** The default handling rules (verify in 3 working days, answer in 5, flag threshold 3...). */
 export const HANDLING_RULES = DEFAULT_CONFIG.handling;
 
-/** The tracking code format: BD-XXXX-XXXX over 2-9 and A-Z without I, L, O, U, V. */
-export const TRACKING_CODE_RE = /^BD-[2-9A-HJKMNP-TW-Z]{4}-[2-9A-HJKMNP-TW-Z]{4}$/;
+/** The tracking code format: BD-XXXXX-XXXXX over 2-9 and A-Z without I, L, O, U, V. */
+export const TRACKING_CODE_RE = /^BD-[2-9A-HJKMNP-TW-Z]{5}-[2-9A-HJKMNP-TW-Z]{5}$/;
 
 const run = randomBytes(1)[0]!;
 let seq = 0;
@@ -43,7 +43,15 @@ export function freshIp(): string {
 }
 
 export function makeCtx(overrides: Partial<RequestContext> = {}): RequestContext {
-  return { ip: freshIp(), userAgent: null, locale: 'id', sessionPolicy: SESSION_POLICY, publicUrl: PUBLIC_URL, rules: HANDLING_RULES, ...overrides };
+  return {
+    ip: freshIp(),
+    userAgent: null,
+    locale: 'id',
+    sessionPolicy: SESSION_POLICY,
+    publicUrl: PUBLIC_URL,
+    rules: HANDLING_RULES,
+    ...overrides,
+  };
 }
 
 export function sha256Hex(s: string): string {
@@ -81,8 +89,21 @@ export async function makeUser(db: Db, opts: { role?: Role; unitId?: number | nu
   }
   return {
     row,
-    user: { id: row.id, email: row.email, displayName: row.display_name, role: row.role, unitId: row.unit_id, unitShortName, unitSlug, locale: row.locale },
-    actor: { id: row.id, label: `${row.display_name} <${row.email}>`, ip: '127.0.0.1' },
+    user: {
+      id: row.id,
+      email: row.email,
+      displayName: row.display_name,
+      role: row.role,
+      unitId: row.unit_id,
+      unitShortName,
+      unitSlug,
+      locale: row.locale,
+    },
+    actor: {
+      id: row.id,
+      label: `${row.display_name} <${row.email}>`,
+      ip: '127.0.0.1',
+    },
   };
 }
 
@@ -115,7 +136,12 @@ export function errorKeys(errors: FieldErrors): Record<string, string> {
 
 // ---- photos
 
-export async function tempPhotos(): Promise<{ store: PhotoStore; dir: string; files(): Promise<string[]>; cleanup(): Promise<void> }> {
+export async function tempPhotos(): Promise<{
+  store: PhotoStore;
+  dir: string;
+  files(): Promise<string[]>;
+  cleanup(): Promise<void>;
+}> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bd-fb-photos-'));
   return {
     store: photoStore(dir),
@@ -146,7 +172,12 @@ export function jpegWithExif(width = 64, height = 48): Promise<Buffer> {
     .jpeg()
     .withExif({
       IFD0: { Copyright: 'x', Artist: 'Secret Person' },
-      IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '3/1 41/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '128/1 10/1 0/1' },
+      IFD3: {
+        GPSLatitudeRef: 'S',
+        GPSLatitude: '3/1 41/1 0/1',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '128/1 10/1 0/1',
+      },
     })
     .toBuffer();
 }
@@ -211,10 +242,18 @@ export async function setCreatedAt(db: Db, id: number, at: string | Date): Promi
   await sql`update feedback set created_at = ${typeof at === 'string' ? at : at.toISOString()}::timestamptz where id = ${id}`.execute(db);
 }
 
-export async function countRows(db: Db, table: 'feedback' | 'outbox' | 'feedback_photos' | 'feedback_supports' | 'feedback_flags' | 'feedback_ratings', where?: { column: string; value: unknown }): Promise<number> {
+export async function countRows(
+  db: Db,
+  table: 'feedback' | 'outbox' | 'feedback_photos' | 'feedback_supports' | 'feedback_flags' | 'feedback_ratings',
+  where?: { column: string; value: unknown },
+): Promise<number> {
   const r = where
-    ? await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(where.column)} = ${where.value}`.execute(db)
-    : await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
+    ? await sql<{
+        n: number;
+      }>`select count(*)::int as n from ${sql.table(table)} where ${sql.ref(where.column)} = ${where.value}`.execute(db)
+    : await sql<{
+        n: number;
+      }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
   return r.rows[0]!.n;
 }
 
@@ -264,7 +303,9 @@ export async function columnsContaining(db: Db, needle: string, exceptTables: st
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   for (const { table_name, column_name } of cols.rows) {
     if (exceptTables.includes(table_name)) continue;
-    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)} where ${sql.ref(column_name)}::text ilike ${pattern}`.execute(db);
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from ${sql.table(table_name)} where ${sql.ref(column_name)}::text ilike ${pattern}`.execute(db);
     if (r.rows[0]!.n > 0) hits.push(`${table_name}.${column_name}`);
   }
   return hits;

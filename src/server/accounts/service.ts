@@ -27,7 +27,7 @@ const RESET_TTL_MS = 3600_000;
 const SETUP_TTL_MS = 24 * 3600_000;
 
 const email = z.string().trim().toLowerCase().min(1).max(254).pipe(z.email());
-const displayName = z.string().trim().min(2).max(80);
+const displayName = z.string().trim().min(1).min(2).max(80);
 const newPassword = z.string().min(1).max(PASSWORD_MAX, { message: 'err.passwordLong' });
 
 export function actorOf(user: Pick<SessionUser, 'id' | 'displayName' | 'email'>, ip: string | null): Actor {
@@ -264,7 +264,7 @@ const roleUnitSchema = z.object({
     .string()
     .trim()
     .transform((s) => (s === '' ? null : Number(s)))
-    .pipe(z.number().int().positive().nullable()),
+    .pipe(z.number({ message: 'err.invalidChoice' }).int({ message: 'err.invalidChoice' }).positive({ message: 'err.invalidChoice' }).nullable()),
 });
 
 /**

@@ -40,7 +40,8 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     fs.mkdirSync(dir, { recursive: true });
     release = lockDataDir(opts.dataDir);
   }
-  const pglite = new PGlite(dir, { extensions: { pg_trgm }, parsers: { [DATE_OID]: (v: string) => v } });
+  // The options object form: with a positional undefined dataDir, PGlite ignores its options.
+  const pglite = new PGlite({ dataDir: dir, extensions: { pg_trgm }, parsers: { [DATE_OID]: (v: string) => v } });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {

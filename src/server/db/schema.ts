@@ -159,6 +159,7 @@ export interface FeedbackTable {
   id: Generated<number>;
   tracking_hash: string;
   idempotency_hash: string | null;
+  code_attempt: Generated<number>;
   kind: FeedbackKind;
   unit_id: number | null;
   sector: Sector | null;

@@ -3,6 +3,8 @@ import type { Db } from '../db/index.ts';
 import type { FeedbackKind, HandlingStatus, Sector } from '../db/schema.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { idempotencyHash, trackingCodeFor, trackingHash } from '../feedback/tracking-code.ts';
+import { selectHolidayDates } from '../calendar/queries.ts';
+import { workingDayDeadline } from '../calendar/working-days.ts';
 
 /**
  * A few hundred realistic feedback items across units, areas, kinds and states, in
@@ -77,6 +79,7 @@ export async function seedDemoFeedback(db: Db, count = 320, now = new Date()): P
   const residents = await db.selectFrom('users').select('id').where('role', '=', 'resident').execute();
   const staff = await db.selectFrom('users').select(['id', 'unit_id', 'role']).where('role', 'in', ['asn', 'moderator']).execute();
   const moderator = staff.find((s) => s.role === 'moderator');
+  const holidays = await selectHolidayDates(db, '2024-01-01', '2028-12-31');
   let added = 0;
   for (let i = 0; i < count; i++) {
     const tpl = pick(TEMPLATES);
@@ -122,6 +125,9 @@ export async function seedDemoFeedback(db: Db, count = 320, now = new Date()): P
           created_at: created,
           updated_at: created,
           published_at: moderation === 'published' ? new Date(created.getTime() + 86400_000) : null,
+          verify_due_at: workingDayDeadline(created, 3, holidays),
+          assigned_at: progress >= 1 ? new Date(created.getTime() + 86400_000) : null,
+          answer_due_at: progress >= 1 && progress < 3 ? workingDayDeadline(new Date(created.getTime() + 86400_000), 5, holidays) : null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -140,7 +146,7 @@ export async function seedDemoFeedback(db: Db, count = 320, now = new Date()): P
             .insertInto('feedback_events')
             .values({ feedback_id: row.id, kind: 'response', public: true, actor_id: unitStaff?.id ?? null, actor_role: 'asn', from_status: statuses[step - 1]!, to_status: to, body_md: body, body_html: renderMarkdown(body), at: when })
             .execute();
-          await trx.updateTable('feedback').set({ responded_at: when }).where('id', '=', row.id).execute();
+          await trx.updateTable('feedback').set({ responded_at: when, first_response_at: when }).where('id', '=', row.id).execute();
         } else {
           await trx.insertInto('feedback_events').values({ feedback_id: row.id, kind: 'status', public: true, actor_id: unitStaff?.id ?? moderator?.id ?? null, actor_role: 'asn', from_status: statuses[step - 1]!, to_status: to, at: when }).execute();
         }
@@ -159,4 +165,46 @@ export async function seedDemoFeedback(db: Db, count = 320, now = new Date()): P
     added++;
   }
   return added;
+}
+
+/** Flags on a few published items, and answer templates for the demo units. Idempotent. */
+export async function seedDemoHandling(db: Db): Promise<{ flags: number; templates: number }> {
+  const residents = await db.selectFrom('users').select('id').where('role', '=', 'resident').orderBy('email').execute();
+  const targets = await db
+    .selectFrom('feedback')
+    .select('id')
+    .where('moderation_state', '=', 'published')
+    .where('confidential', '=', false)
+    .where('idempotency_hash', 'is not', null)
+    .orderBy('id')
+    .limit(4)
+    .execute();
+  let flags = 0;
+  const reasons = ['spam', 'personal_data', 'abusive', 'other'] as const;
+  for (const [i, f] of targets.entries()) {
+    for (const r of residents.slice(0, (i % 2) + 1)) {
+      const added = await db
+        .insertInto('feedback_flags')
+        .values({ feedback_id: f.id, user_id: r.id, reporter_key: `user:${r.id}`, reason: reasons[i % reasons.length]!, note: i === 1 ? 'Ada nomor HP warga di uraian.' : null })
+        .onConflict((oc) => oc.columns(['feedback_id', 'reporter_key']).where('resolved_at', 'is', null).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (added) flags++;
+    }
+  }
+  const units = await db.selectFrom('units').select(['id', 'short_name']).where('short_name', 'in', ['Dinkes', 'Puskesmas Rijali', 'Disdukcapil', 'Dinas PUPR', 'DLHP', 'Kecamatan Sirimau']).execute();
+  let templates = 0;
+  for (const u of units) {
+    const exists = await db.selectFrom('answer_templates').select('id').where('unit_id', '=', u.id).executeTakeFirst();
+    if (exists) continue;
+    await db
+      .insertInto('answer_templates')
+      .values([
+        { unit_id: u.id, title: 'Terima kasih, sedang ditindaklanjuti', body_md: `Terima kasih atas masukan Bapak/Ibu. ${u.short_name} sudah menugaskan petugas untuk menindaklanjuti dan akan memberi kabar paling lambat dalam 5 hari kerja.` },
+        { unit_id: u.id, title: 'Mohon maaf, sudah diperbaiki', body_md: `Mohon maaf atas ketidaknyamanan ini. Masalah yang Bapak/Ibu sampaikan sudah diperbaiki. Jika masih terjadi, silakan buka kembali masukan ini lewat halaman Lacak.` },
+      ])
+      .execute();
+    templates += 2;
+  }
+  return { flags, templates };
 }

@@ -25,6 +25,7 @@ export function findArea(db: Db, id: number) {
 export interface FeedbackInsert {
   tracking_hash: string;
   idempotency_hash: string;
+  code_attempt: number;
   kind: FeedbackKind;
   unit_id: number | null;
   sector: Sector | null;
@@ -48,7 +49,7 @@ export async function insertFeedback(db: Db, f: FeedbackInsert): Promise<{ id: n
 }
 
 export function findFeedbackIdByIdempotency(db: Db, hash: string) {
-  return db.selectFrom('feedback').select(['id']).where('idempotency_hash', '=', hash).executeTakeFirst();
+  return db.selectFrom('feedback').select(['id', 'code_attempt']).where('idempotency_hash', '=', hash).executeTakeFirst();
 }
 
 export async function insertContact(db: Db, c: { feedback_id: number; name: string | null; email: string | null; phone: string | null; locale: 'id' | 'en' }): Promise<void> {
@@ -222,8 +223,8 @@ export interface BoardFilter {
 export type BoardSort = 'new' | 'support' | 'waiting';
 
 export interface BoardCursor {
-  /** created_at (ISO) for new/waiting, support_count for support. */
-  v: string | number;
+  /** created_at in microseconds since the epoch (new/waiting), or support_count (support). */
+  v: number;
   id: number;
 }
 
@@ -238,7 +239,14 @@ const BOARD_COLUMNS = [
   'feedback.kecamatan_code',
   'units.short_name as unit_short_name',
   'areas.name as area_name',
+  // The cursor keeps the database's full (microsecond) precision; a JavaScript Date would not.
+  sql<number>`(extract(epoch from feedback.created_at) * 1000000)::bigint`.as('created_us'),
 ] as const;
+
+/** An instant given in microseconds since the epoch, exactly. */
+function atMicros(us: number) {
+  return sql`(timestamptz 'epoch' + ${us}::float8 * interval '1 microsecond')`;
+}
 
 /**
  * One page of the public board: published, non-confidential feedback only, in keyset order
@@ -278,10 +286,10 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   if (after) {
     const cmp: Expression<SqlBool> =
       sort === 'new'
-        ? sql<SqlBool>`(feedback.created_at, feedback.id) < (${new Date(String(after.v))}, ${after.id})`
+        ? sql<SqlBool>`(feedback.created_at, feedback.id) < (${atMicros(after.v)}, ${after.id})`
         : sort === 'waiting'
-          ? sql<SqlBool>`(feedback.created_at, feedback.id) > (${new Date(String(after.v))}, ${after.id})`
-          : sql<SqlBool>`(feedback.support_count, feedback.id) < (${Number(after.v)}, ${after.id})`;
+          ? sql<SqlBool>`(feedback.created_at, feedback.id) > (${atMicros(after.v)}, ${after.id})`
+          : sql<SqlBool>`(feedback.support_count, feedback.id) < (${after.v}, ${after.id})`;
     page = page.where(cmp);
   }
   page =

@@ -135,9 +135,8 @@ export async function submitFeedback(
   }
 
   const idem = idempotencyHash(d.submissionKey);
-  const code = trackingCodeFor(d.submissionKey);
   const existing = await q.findFeedbackIdByIdempotency(db, idem);
-  if (existing) return { ok: true, value: { feedbackId: existing.id, trackingCode: code, duplicate: true, receiptSent: false } };
+  if (existing) return { ok: true, value: { feedbackId: existing.id, trackingCode: trackingCodeFor(d.submissionKey, existing.code_attempt), duplicate: true, receiptSent: false } };
 
   const limit = await hit(db, [
     [RATE_RULES.submitPerAddress, ctx.ip ?? 'unknown'],
@@ -151,65 +150,114 @@ export async function submitFeedback(
   const saved: string[] = [];
   try {
     for (const p of processed) saved.push(await photos.save(p));
-    const id = await db.transaction().execute(async (trx) => {
-      const row = await q.insertFeedback(trx, {
-        tracking_hash: trackingHash(code),
-        idempotency_hash: idem,
-        kind: d.kind,
-        unit_id: unit?.id ?? null,
-        sector: (unit?.sector as Sector | undefined) ?? null,
-        area_id: area?.id ?? null,
-        kecamatan_code: kecamatanCode,
-        location_text: d.location,
-        occurred_on: d.occurredOn || null,
-        title: d.title,
-        body_md: d.body,
-        body_html: renderMarkdown(d.body),
-        officer_named: d.officer,
-        anonymous: d.anonymous,
-        confidential: d.confidential,
-        author_id: user?.id ?? null,
-        status: 'received',
-        verify_due_at: verifyDue,
-      });
-      if (d.contactName || d.contactEmail || d.contactPhone) {
-        await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale });
+    for (let attempt = 0; ; attempt++) {
+      const code = trackingCodeFor(d.submissionKey, attempt);
+      try {
+        const id = await db.transaction().execute(async (trx) => {
+          const row = await q.insertFeedback(trx, {
+            tracking_hash: trackingHash(code),
+            idempotency_hash: idem,
+            code_attempt: attempt,
+            kind: d.kind,
+            unit_id: unit?.id ?? null,
+            sector: (unit?.sector as Sector | undefined) ?? null,
+            area_id: area?.id ?? null,
+            kecamatan_code: kecamatanCode,
+            location_text: d.location,
+            occurred_on: d.occurredOn || null,
+            title: d.title,
+            body_md: d.body,
+            body_html: renderMarkdown(d.body),
+            officer_named: d.officer,
+            anonymous: d.anonymous,
+            confidential: d.confidential,
+            author_id: user?.id ?? null,
+            status: 'received',
+            verify_due_at: verifyDue,
+          });
+          if (d.contactName || d.contactEmail || d.contactPhone) {
+            await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale });
+          }
+          await q.insertEvent(trx, { feedback_id: row.id, kind: 'submitted', public: true, to_status: 'received', at: row.created_at });
+          for (const [i, p] of processed.entries()) {
+            await q.insertPhoto(trx, { feedback_id: row.id, file_name: saved[i]!, mime: p.mime, width: p.width, height: p.height, bytes: p.data.length });
+          }
+          if (receiptTo) {
+            await enqueueEmail(
+              trx,
+              receiptTo,
+              ctx.locale,
+              'feedback_receipt',
+              composeEmail(ctx.locale, 'email.receipt.subject', 'email.receipt.body', { code, title: d.title, link: `${ctx.publicUrl}/lacak` }),
+            );
+          }
+          return row.id;
+        });
+        return { ok: true, value: { feedbackId: id, trackingCode: code, duplicate: false, receiptSent: receiptTo !== null } };
+      } catch (e) {
+        const constraint = uniqueViolation(e);
+        // Another code already has this value (rare): derive the next one.
+        if (constraint === 'feedback_tracking_hash_key' && attempt < 5) continue;
+        throw e;
       }
-      await q.insertEvent(trx, { feedback_id: row.id, kind: 'submitted', public: true, to_status: 'received', at: row.created_at });
-      for (const [i, p] of processed.entries()) {
-        await q.insertPhoto(trx, { feedback_id: row.id, file_name: saved[i]!, mime: p.mime, width: p.width, height: p.height, bytes: p.data.length });
-      }
-      if (receiptTo) {
-        await enqueueEmail(
-          trx,
-          receiptTo,
-          ctx.locale,
-          'feedback_receipt',
-          composeEmail(ctx.locale, 'email.receipt.subject', 'email.receipt.body', { code, title: d.title, link: `${ctx.publicUrl}/lacak` }),
-        );
-      }
-      return row.id;
-    });
-    return { ok: true, value: { feedbackId: id, trackingCode: code, duplicate: false, receiptSent: receiptTo !== null } };
+    }
   } catch (e) {
     for (const name of saved) await photos.remove(name);
     // Two copies of one submission racing: the loser returns the winner's feedback.
-    if (typeof e === 'object' && e && 'code' in e && (e as { code: string }).code === '23505') {
+    if (uniqueViolation(e) === 'feedback_idempotency_hash_key') {
       const again = await q.findFeedbackIdByIdempotency(db, idem);
-      if (again) return { ok: true, value: { feedbackId: again.id, trackingCode: code, duplicate: true, receiptSent: false } };
+      if (again) return { ok: true, value: { feedbackId: again.id, trackingCode: trackingCodeFor(d.submissionKey, again.code_attempt), duplicate: true, receiptSent: false } };
     }
     throw e;
   }
+}
+
+/** The constraint a unique violation broke, or null for any other error. */
+function uniqueViolation(e: unknown): string | null {
+  if (typeof e !== 'object' || e === null || (e as { code?: string }).code !== '23505') return null;
+  return (e as { constraint?: string }).constraint ?? '';
 }
 
 // ---- viewing
 
 export type FeedbackRow = NonNullable<Awaited<ReturnType<typeof q.findFeedback>>>;
 
-export interface FeedbackView {
-  feedback: Omit<FeedbackRow, 'officer_named' | 'tracking_hash' | 'idempotency_hash' | 'search' | 'author_id'> & {
-    officer_named: string | null;
-  };
+/** What the public (and the reporter through their code) may see of an item: an allowlist. */
+const PUBLIC_FIELDS = [
+  'id',
+  'kind',
+  'title',
+  'body_html',
+  'status',
+  'moderation_state',
+  'confidential',
+  'anonymous',
+  'support_count',
+  'created_at',
+  'updated_at',
+  'published_at',
+  'responded_at',
+  'closed_at',
+  'unit_id',
+  'unit_short_name',
+  'unit_name',
+  'unit_slug',
+  'area_id',
+  'area_name',
+  'kecamatan_code',
+  'kecamatan_name',
+  'location_text',
+  'occurred_on',
+] as const;
+
+export type PublicFeedback = Pick<FeedbackRow, (typeof PUBLIC_FIELDS)[number]> & { officer_named: null };
+/** Staff see the working fields too (deadlines, priority, source text for redaction). */
+export type StaffFeedback = Omit<FeedbackRow, 'tracking_hash' | 'idempotency_hash' | 'code_attempt' | 'search' | 'author_id' | 'officer_named'> & {
+  officer_named: string | null;
+};
+
+export interface FeedbackView<F = PublicFeedback | StaffFeedback> {
+  feedback: F;
   reporterName: string | null;
   events: Awaited<ReturnType<typeof q.selectEvents>>;
   photos: Awaited<ReturnType<typeof q.selectPhotos>>;
@@ -218,8 +266,13 @@ export interface FeedbackView {
   canSupport: boolean;
 }
 
-function publicFields(f: FeedbackRow, officer: boolean): FeedbackView['feedback'] {
-  const { officer_named, tracking_hash: _t, idempotency_hash: _i, search: _s, author_id: _a, ...rest } = f;
+function publicFields(f: FeedbackRow): PublicFeedback {
+  const out = Object.fromEntries(PUBLIC_FIELDS.map((k) => [k, f[k]])) as Pick<FeedbackRow, (typeof PUBLIC_FIELDS)[number]>;
+  return { ...out, officer_named: null };
+}
+
+function staffFields(f: FeedbackRow, officer: boolean): StaffFeedback {
+  const { officer_named, tracking_hash: _t, idempotency_hash: _i, code_attempt: _c, search: _s, author_id: _a, ...rest } = f;
   return { ...rest, officer_named: officer ? officer_named : null };
 }
 
@@ -233,7 +286,7 @@ async function reporterName(db: Db, f: FeedbackRow): Promise<string | null> {
  * The public detail page: published, non-confidential items only (anything else is
  * "not found"). The reporter is never named when anonymous; officer names never appear.
  */
-export async function getPublicFeedback(db: Db, id: number, viewer: SessionUser | null): Promise<FeedbackView | null> {
+export async function getPublicFeedback(db: Db, id: number, viewer: SessionUser | null): Promise<FeedbackView<PublicFeedback> | null> {
   const f = await q.findFeedback(db, id);
   if (!f || !isPublic(f)) return null;
   const [events, photos, rating, supported] = await Promise.all([
@@ -243,7 +296,7 @@ export async function getPublicFeedback(db: Db, id: number, viewer: SessionUser 
     viewer ? q.hasSupported(db, id, viewer.id) : Promise.resolve(false),
   ]);
   return {
-    feedback: publicFields(f, false),
+    feedback: publicFields(f),
     reporterName: f.anonymous ? null : await reporterName(db, f),
     events,
     photos,
@@ -254,7 +307,7 @@ export async function getPublicFeedback(db: Db, id: number, viewer: SessionUser 
 }
 
 /** Staff view (moderators; ASN of the item's unit). Others get null, as if it did not exist. */
-export async function getFeedbackForStaff(db: Db, id: number, viewer: SessionUser): Promise<FeedbackView | null> {
+export async function getFeedbackForStaff(db: Db, id: number, viewer: SessionUser): Promise<FeedbackView<StaffFeedback> | null> {
   const f = await q.findFeedback(db, id);
   if (!f || !canViewAsStaff(viewer, f)) return null;
   const [events, photos, rating] = await Promise.all([
@@ -263,7 +316,7 @@ export async function getFeedbackForStaff(db: Db, id: number, viewer: SessionUse
     q.selectRating(db, id),
   ]);
   return {
-    feedback: publicFields(f, canViewOfficerNamed(viewer)),
+    feedback: staffFields(f, canViewOfficerNamed(viewer)),
     reporterName: canViewReporterIdentity(viewer, f) ? await reporterName(db, f) : null,
     events,
     photos,
@@ -284,7 +337,7 @@ export async function viewContact(db: Db, viewer: SessionUser, actor: Actor, id:
 // ---- tracking by code
 
 export interface TrackingView {
-  feedback: FeedbackView['feedback'];
+  feedback: PublicFeedback;
   events: Awaited<ReturnType<typeof q.selectEvents>>;
   photos: Awaited<ReturnType<typeof q.selectPhotos>>;
   rating: Awaited<ReturnType<typeof q.selectRating>> | null;
@@ -337,7 +390,7 @@ export async function getTrackingView(db: Db, code: string, now = new Date()): P
     reopenDeadline(db, f.closed_at),
   ]);
   return {
-    feedback: publicFields(f, false),
+    feedback: publicFields(f),
     events,
     photos,
     rating: rating ?? null,
@@ -477,9 +530,8 @@ function decodeCursor(s: string | null): q.BoardCursor | null {
   if (!s || s.length > 200) return null;
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as q.BoardCursor;
-    if (typeof c.id !== 'number' || !(typeof c.v === 'string' || typeof c.v === 'number')) return null;
-    if (typeof c.v === 'string' && Number.isNaN(Date.parse(c.v))) return null;
-    return c;
+    if (!Number.isSafeInteger(c.id) || !Number.isSafeInteger(c.v)) return null;
+    return { v: c.v, id: c.id };
   } catch {
     return null;
   }
@@ -516,7 +568,7 @@ export async function listBoard(db: Db, query: BoardQuery) {
   const last = items.at(-1);
   const next =
     rows.length > BOARD_PAGE_SIZE && last
-      ? encodeCursor({ v: query.sort === 'support' ? last.support_count : last.created_at.toISOString(), id: last.id })
+      ? encodeCursor({ v: query.sort === 'support' ? last.support_count : last.created_us, id: last.id })
       : null;
   return { items, next };
 }

@@ -15,7 +15,7 @@ export function setReceipt(cookies: AstroCookies, code: string, emailed: boolean
 
 export function getReceipt(cookies: AstroCookies): { code: string; emailed: boolean } | null {
   const v = cookies.get(RECEIPT)?.value;
-  const m = v?.match(/^(BD-[0-9A-Z]{4}-[0-9A-Z]{4})\|([01])$/);
+  const m = v?.match(/^(BD-[0-9A-Z]{5}-[0-9A-Z]{5})\|([01])$/);
   return m ? { code: m[1]!, emailed: m[2] === '1' } : null;
 }
 
@@ -25,7 +25,7 @@ export function setTrackedCode(cookies: AstroCookies, code: string): void {
 
 export function getTrackedCode(cookies: AstroCookies): string | null {
   const v = cookies.get(TRACK)?.value;
-  return v && /^BD-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(v) ? v : null;
+  return v && /^BD-[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(v) ? v : null;
 }
 
 export function clearTrackedCode(cookies: AstroCookies): void {

@@ -70,7 +70,8 @@ async function notifyReporter(
       .select(['users.email', 'users.locale', 'feedback.anonymous'])
       .where('feedback.id', '=', feedbackId)
       .executeTakeFirst();
-    if (f) {
+    // An anonymous reporter is reached only through a contact email they chose to give.
+    if (f && !f.anonymous) {
       to = f.email;
       locale = f.locale;
     }

@@ -12,7 +12,9 @@ export interface OutboxInsert {
 }
 
 export async function insertOutbox(db: Db, m: OutboxInsert): Promise<number> {
-  const r = await db.insertInto('outbox').values(m).returning('id').executeTakeFirstOrThrow();
+  // Due "now" by the application's clock, the one the worker compares with (the database's
+  // now() has microseconds and could look a hair later than the worker's next check).
+  const r = await db.insertInto('outbox').values({ ...m, next_attempt_at: new Date() }).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
 

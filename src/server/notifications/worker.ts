@@ -42,10 +42,10 @@ export async function deliverDueEmails(db: Db, transport: Transport, now = new D
   for (const m of claimed) {
     try {
       const status = await transport(m);
-      await markDelivered(db, m.id, status, new Date());
+      await markDelivered(db, m.id, status, now);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      const next = m.attempts >= MAX_ATTEMPTS ? null : new Date(Date.now() + backoffSeconds(m.attempts) * 1000);
+      const next = m.attempts >= MAX_ATTEMPTS ? null : new Date(now.getTime() + backoffSeconds(m.attempts) * 1000);
       log.warn('email delivery failed', { outboxId: m.id, attempts: m.attempts, error: message, giveUp: next === null });
       await markFailedAttempt(db, m.id, message, next);
     }

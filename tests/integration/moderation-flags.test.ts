@@ -1,0 +1,132 @@
+import { beforeAll, expect, it } from 'vitest';
+import { flagFeedback, getPublicFeedback } from '../../src/server/feedback/service.ts';
+import { runModerationAction } from '../../src/server/moderation/actions.ts';
+import { listOpenFlags, publishFeedback } from '../../src/server/moderation/service.ts';
+import { describeEachDb } from '../support/db.ts';
+import {
+  auditOf,
+  errorKeys,
+  eventsOf,
+  feedbackRow,
+  modCtx,
+  outboxTo,
+  person,
+  requestCtx,
+  RULES,
+  submit,
+  valueOf,
+  type Person,
+} from '../support/handling-fixtures.ts';
+
+describeEachDb('flags: threshold hides, moderator decides', (get) => {
+  const db = () => get().db;
+  let mod: Person;
+
+  beforeAll(async () => {
+    mod = await person(db(), 'moderator');
+  });
+
+  async function publishedBy(author: Person): Promise<number> {
+    const f = await submit(db(), { author, title: 'Pelayanan lambat di kantor kelurahan' });
+    valueOf(await publishFeedback(db(), modCtx(mod), f.id, null));
+    return f.id;
+  }
+
+  const flag = async (id: number, who: Person | null, ip?: string) => valueOf(await flagFeedback(db(), requestCtx(ip ? { ip } : {}), who?.user ?? null, id, { reason: 'abusive' })).added;
+
+  async function flagRows(id: number) {
+    return db().selectFrom('feedback_flags').selectAll().where('feedback_id', '=', id).orderBy('id').execute();
+  }
+
+  it(`2 flags keep it published; the same person twice counts once; the ${RULES.flagHideThreshold}rd distinct flagger hides it and the author is emailed`, async () => {
+    expect(RULES.flagHideThreshold).toBe(3);
+    const author = await person(db(), 'resident');
+    const [a, b, c] = [await person(db(), 'resident'), await person(db(), 'resident'), await person(db(), 'resident')];
+    const id = await publishedBy(author);
+
+    expect(await flag(id, a)).toBe(true);
+    expect(await flag(id, b)).toBe(true);
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
+    expect(await flag(id, a)).toBe(false);
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
+    expect(await getPublicFeedback(db(), id, null)).not.toBeNull();
+    expect(await outboxTo(db(), author.user.email, 'feedback_hidden')).toEqual([]);
+
+    expect(await flag(id, c)).toBe(true);
+    const row = await feedbackRow(db(), id);
+    expect(row).toMatchObject({ moderation_state: 'hidden', hidden_by_flags: true });
+    expect(await getPublicFeedback(db(), id, null)).toBeNull();
+    expect((await eventsOf(db(), id)).at(-1)).toMatchObject({ kind: 'hidden', public: false, actor_role: 'system' });
+    expect((await auditOf(db(), id, 'feedback.hide_by_flags'))[0]).toMatchObject({ actor_id: null, before: { moderation_state: 'published' }, after: { moderation_state: 'hidden', threshold: 3 } });
+    const mails = await outboxTo(db(), author.user.email, 'feedback_hidden');
+    expect(mails.length).toBe(1);
+    expect(mails[0]!.text_body).toContain('Pelayanan lambat di kantor kelurahan');
+
+    // Hidden content is off the public site, so it cannot be flagged further.
+    expect(errorKeys(await flagFeedback(db(), requestCtx(), null, id, { reason: 'spam' }))).toEqual({ _form: 'err.badRequest' });
+    const open = (await listOpenFlags(db())).find((o) => o.feedback_id === id);
+    expect(open).toMatchObject({ flag_count: 3, moderation_state: 'hidden', hidden_by_flags: true });
+
+    // Keep: published again, flags resolved by the moderator, audited.
+    const now = new Date(Date.now() + 1000);
+    valueOf((await runModerationAction(db(), modCtx(mod, now), { action: 'flag-keep', id: String(id) })).result);
+    expect(await feedbackRow(db(), id)).toMatchObject({ moderation_state: 'published', hidden_by_flags: false });
+    expect(await getPublicFeedback(db(), id, null)).not.toBeNull();
+    const flags = await flagRows(id);
+    expect(flags.length).toBe(3);
+    for (const f of flags) expect(f).toMatchObject({ resolved_at: now, resolved_by: mod.user.id, resolution: 'kept' });
+    expect((await listOpenFlags(db())).map((o) => o.feedback_id)).not.toContain(id);
+    expect((await auditOf(db(), id, 'flag.keep'))[0]).toMatchObject({ actor_id: mod.user.id, before: { moderation_state: 'hidden', open_flags: 3 }, after: { moderation_state: 'published' } });
+    // A single new flag after the decision does not hide it again.
+    expect(await flag(id, await person(db(), 'resident'))).toBe(true);
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
+  });
+
+  it('anonymous flaggers count per client address', async () => {
+    const author = await person(db(), 'resident');
+    const id = await publishedBy(author);
+    expect(await flag(id, null, '192.0.2.10')).toBe(true);
+    expect(await flag(id, null, '192.0.2.10')).toBe(false);
+    expect(await flag(id, null, '192.0.2.11')).toBe(true);
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
+    expect(await flag(id, null, '192.0.2.12')).toBe(true);
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('hidden');
+  });
+
+  it('the threshold comes from the rules (FLAG_HIDE_THRESHOLD)', async () => {
+    const author = await person(db(), 'resident');
+    const id = await publishedBy(author);
+    const rules = { ...RULES, flagHideThreshold: 2 };
+    valueOf(await flagFeedback(db(), requestCtx({ rules }), (await person(db(), 'resident')).user, id, { reason: 'spam' }));
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
+    valueOf(await flagFeedback(db(), requestCtx({ rules }), (await person(db(), 'resident')).user, id, { reason: 'spam' }));
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('hidden');
+  });
+
+  it('flag-hide: the moderator hides flagged content; flags resolved as hidden', async () => {
+    const author = await person(db(), 'resident');
+    const id = await publishedBy(author);
+    await flag(id, await person(db(), 'resident'));
+    valueOf((await runModerationAction(db(), modCtx(mod), { action: 'flag-hide', id: String(id) })).result);
+    expect(await feedbackRow(db(), id)).toMatchObject({ moderation_state: 'hidden', hidden_by_flags: false });
+    expect(await getPublicFeedback(db(), id, null)).toBeNull();
+    expect((await flagRows(id)).map((f) => f.resolution)).toEqual(['hidden']);
+    expect((await auditOf(db(), id, 'flag.hide'))[0]).toMatchObject({ before: { moderation_state: 'published', open_flags: 1 }, after: { moderation_state: 'hidden' } });
+  });
+
+  it('publishing an item hidden by flags resolves its flags as kept', async () => {
+    const author = await person(db(), 'resident');
+    const id = await publishedBy(author);
+    for (let i = 0; i < 3; i++) await flag(id, await person(db(), 'resident'));
+    expect((await feedbackRow(db(), id)).hidden_by_flags).toBe(true);
+    valueOf((await runModerationAction(db(), modCtx(mod), { action: 'publish', id: String(id) })).result);
+    expect(await feedbackRow(db(), id)).toMatchObject({ moderation_state: 'published', hidden_by_flags: false });
+    expect((await flagRows(id)).every((f) => f.resolution === 'kept' && f.resolved_at !== null)).toBe(true);
+  });
+
+  it('pending items cannot be flagged', async () => {
+    const f = await submit(db());
+    expect(errorKeys(await flagFeedback(db(), requestCtx(), null, f.id, { reason: 'spam' }))).toEqual({ _form: 'err.badRequest' });
+    expect(await flagRows(f.id)).toEqual([]);
+  });
+});
