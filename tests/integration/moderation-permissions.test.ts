@@ -28,7 +28,8 @@ import {
 
 type RoleName = 'anonymous' | 'resident' | 'asnOwn' | 'asnOther' | 'moderator' | 'admin';
 const ROLES: RoleName[] = ['anonymous', 'resident', 'asnOwn', 'asnOther', 'moderator', 'admin'];
-const ALLOWED_TO_HANDLE: RoleName[] = ['asnOwn', 'moderator', 'admin'];
+type SignedInRole = Exclude<RoleName, 'anonymous'>;
+const ALLOWED_TO_HANDLE: SignedInRole[] = ['asnOwn', 'moderator', 'admin'];
 const REFUSED_TO_HANDLE: RoleName[] = ['anonymous', 'resident', 'asnOther'];
 
 const HANDLING_FORMS = {
@@ -44,7 +45,7 @@ describeEachDb('permission matrix: moderation and unit inbox', (get) => {
   const db = () => get().db;
   let unitA: number;
   let unitB: number;
-  const people = {} as Record<Exclude<RoleName, 'anonymous'>, Person>;
+  const people = {} as Record<SignedInRole, Person>;
   let asnNoUnit: Person;
   let author: Person;
 
@@ -296,7 +297,7 @@ describeEachDb('permission matrix: moderation and unit inbox', (get) => {
       expect(await count()).toBe(start);
 
       const made: Record<string, number> = {};
-      for (const r of ALLOWED_TO_HANDLE as Exclude<RoleName, 'anonymous'>[]) {
+      for (const r of ALLOWED_TO_HANDLE) {
         made[r] = valueOf(await createTemplate(db(), people[r].user, people[r].actor, unitA, { title: `Templat ${r}`, body: `Isi templat ${r}` }));
         expect((await auditOf(db(), made[r]!, 'template.create')).length, r).toBe(1);
       }
@@ -312,7 +313,7 @@ describeEachDb('permission matrix: moderation and unit inbox', (get) => {
         expect(errorKeys(await removeTemplate(db(), people[r].user, people[r].actor, made.asnOwn!)), r).toEqual({ _form: 'err.notYourUnit' });
       }
       expect(await count()).toBe(start + 3);
-      for (const r of ALLOWED_TO_HANDLE as Exclude<RoleName, 'anonymous'>[]) {
+      for (const r of ALLOWED_TO_HANDLE) {
         valueOf(await removeTemplate(db(), people[r].user, people[r].actor, made[r]!));
         expect((await auditOf(db(), made[r]!, 'template.delete')).length, r).toBe(1);
       }

@@ -127,10 +127,7 @@ describeEachDb('outbox delivery through a real SMTP server', (get) => {
     expect(rc.raw).not.toContain('7777');
   });
 
-  // BUG: composeEmail linkifies with /(https?:\/\/[^\s<]+)/, which swallows the full stop after
-  // a link that ends a sentence ("... di {link}. Jika ..."): the HTML link of the answer, hidden
-  // and rejected-incomplete emails points to http://localhost:4321/lacak. (a 404), in both
-  // languages.
+  // A link that ends a sentence ("... di {link}. Jika ...") must not swallow the full stop.
   it('no link in any delivered HTML part ends with sentence punctuation', async () => {
     const content = [
       composeEmail('id', 'email.answer.subject', 'email.answer.body', { unit: 'Dinas PUPR', title: 'Judul', answer: 'Jawaban', link: `${PUBLIC_URL}/lacak` }),

@@ -32,7 +32,8 @@ export function composeEmail(
     .split(/\n{2,}/)
     .map((p) =>
       escapeHtml(p)
-        .replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')
+        // A link never ends with the sentence's punctuation ("... di {link}. Jika ...").
+        .replace(/(https?:\/\/[^\s<]*[^\s<.,;:!?)'"])/g, '<a href="$1">$1</a>')
         .replace(/\n/g, '<br>'),
     )
     .map((p) => `<p>${p}</p>`)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -56,9 +57,17 @@ export async function seedReferenceData(db: Db): Promise<{ units: number; areas:
     name_en: r.name_en!,
     provisional: r.date!.startsWith('2027'),
   }));
+  // Holidays are admin-editable: each version of the file is loaded once (marked in job_runs),
+  // adding missing days without overwriting an edit, and a day an admin deleted stays deleted.
+  const holidaysVersion = `seed:holidays:${createHash('sha256').update(fs.readFileSync(path.join(seedsDir(), 'holidays.csv'))).digest('hex').slice(0, 16)}`;
   await db.transaction().execute(async (trx) => {
-    // Holidays are admin-editable: the seed adds missing days and never overwrites an edit.
-    await trx.insertInto('holidays').values(holidays).onConflict((oc) => oc.column('date').doNothing()).execute();
+    const fresh = await trx
+      .insertInto('job_runs')
+      .values({ name: holidaysVersion, run_on: '2000-01-01' })
+      .onConflict((oc) => oc.columns(['name', 'run_on']).doNothing())
+      .returning('name')
+      .executeTakeFirst();
+    if (fresh) await trx.insertInto('holidays').values(holidays).onConflict((oc) => oc.column('date').doNothing()).execute();
     await trx
       .insertInto('units')
       .values(units)
