@@ -127,21 +127,29 @@ describeEachDb('outbox delivery through a real SMTP server', (get) => {
     expect(rc.raw).not.toContain('7777');
   });
 
-  // A link that ends a sentence ("... di {link}. Jika ...") must not swallow the full stop.
-  it('no link in any delivered HTML part ends with sentence punctuation', async () => {
-    const content = [
-      composeEmail('id', 'email.answer.subject', 'email.answer.body', { unit: 'Dinas PUPR', title: 'Judul', answer: 'Jawaban', link: `${PUBLIC_URL}/lacak` }),
-      composeEmail('id', 'email.hidden.subject', 'email.hidden.body', { title: 'Judul', link: `${PUBLIC_URL}/lacak` }),
-      composeEmail('id', 'email.rejected.subject', 'email.rejected.incomplete', { title: 'Judul', note: 'Catatan', original: '', link: `${PUBLIC_URL}/lacak` }),
-      composeEmail('en', 'email.answer.subject', 'email.answer.body', { unit: 'Dinas PUPR', title: 'Title', answer: 'Answer', link: `${PUBLIC_URL}/lacak` }),
+  // composeEmail turns URLs into links after escaping the text. At e324e56 its pattern swallowed
+  // the full stop after a link ending a sentence ("... di {link}. Jika ..." → href ".../lacak.",
+  // a 404) in the answer, hidden and rejected-incomplete emails. The working-tree fix stops at
+  // sentence punctuation but still runs on the escaped text, so a URL the unit quotes in its
+  // answer ("https://..." or 'https://...') gets href="https://...&quot" (BUG: the last case).
+  it('links in delivered HTML parts are exactly the URLs: no trailing punctuation, no escaped quotes', async () => {
+    const lacak = `${PUBLIC_URL}/lacak`;
+    const answer = (text: string) => composeEmail('id', 'email.answer.subject', 'email.answer.body', { unit: 'Dinas PUPR', title: 'Judul', answer: text, link: lacak });
+    const cases: Array<[ReturnType<typeof composeEmail>, string[]]> = [
+      [answer('Jawaban'), [lacak]],
+      [composeEmail('id', 'email.hidden.subject', 'email.hidden.body', { title: 'Judul', link: lacak }), [lacak]],
+      [composeEmail('id', 'email.rejected.subject', 'email.rejected.incomplete', { title: 'Judul', note: 'Catatan', original: '', link: lacak }), [lacak]],
+      [composeEmail('en', 'email.answer.subject', 'email.answer.body', { unit: 'Dinas PUPR', title: 'Title', answer: 'Answer', link: lacak }), [lacak]],
+      [answer('Jadwal ada di (https://ambon.go.id/jadwal) dan https://ambon.go.id/a?x=1&y=2.'), ['https://ambon.go.id/jadwal', 'https://ambon.go.id/a?x=1&amp;y=2', lacak]],
+      [answer(`Lihat "https://ambon.go.id/info" atau 'https://ambon.go.id/faq'.`), ['https://ambon.go.id/info', 'https://ambon.go.id/faq', lacak]],
     ];
     const ids: number[] = [];
-    for (const c of content) ids.push(await enqueueEmail(db(), 'tautan@contoh.id', 'id', 'test', c));
+    for (const [c] of cases) ids.push(await enqueueEmail(db(), 'tautan@contoh.id', 'id', 'test', c));
     await drain(db(), createTransport(smtp.url, FROM));
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
       const html = byOutboxId(smtp, id).parsed.html as string;
       const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
-      expect(hrefs, `outbox ${id}`).toEqual([`${PUBLIC_URL}/lacak`]);
+      expect(hrefs, `case ${i}`).toEqual(cases[i]![1]);
     }
   });
 
