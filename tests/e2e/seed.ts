@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { ACCOUNTS, E2E_EMAIL_DOMAIN, type FixtureAccount } from './fixtures.ts';
+import { ACCOUNTS, E2E_EMAIL_DOMAIN, SEED_BULK, SEED_FEEDBACK, type FixtureAccount, type SeedFeedback } from './fixtures.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.chdir(root);
@@ -25,6 +25,11 @@ const { seedReferenceData } = await import('../../src/server/reference/seed.ts')
 const { createAdminAccount } = await import('../../src/server/accounts/service.ts');
 const { hashPassword } = await import('../../src/server/accounts/passwords.ts');
 const q = await import('../../src/server/accounts/queries.ts');
+const { parseConfig } = await import('../../src/server/config.ts');
+const { submitFeedback, supportFeedback } = await import('../../src/server/feedback/service.ts');
+const { photoStore } = await import('../../src/server/feedback/photos.ts');
+const { insertEvent } = await import('../../src/server/feedback/queries.ts');
+const { assignFeedback, publishFeedback } = await import('../../src/server/moderation/service.ts');
 
 type Db = Awaited<ReturnType<typeof openDb>>['db'];
 
@@ -74,6 +79,93 @@ async function upsertAccount(db: Db, a: FixtureAccount): Promise<'created' | 're
   return 'created';
 }
 
+/** A session user for the use cases (the seed acts as these accounts without signing in). */
+async function sessionUser(db: Db, a: FixtureAccount) {
+  const u = await db.selectFrom('users').select(['id', 'email', 'display_name', 'role', 'unit_id']).where('email', '=', a.email).executeTakeFirstOrThrow();
+  return { id: u.id, email: u.email, displayName: u.display_name, role: u.role, unitId: u.unit_id, unitShortName: a.unit, unitSlug: null, locale: 'id' as const };
+}
+
+async function areaIds(db: Db, s: SeedFeedback): Promise<{ kecamatan: string; area: string }> {
+  if (!s.kecamatan) return { kecamatan: '', area: '' };
+  const kec = await db.selectFrom('areas').select('code').where('kind', '=', 'kecamatan').where('name', '=', s.kecamatan).executeTakeFirstOrThrow();
+  if (!s.area) return { kecamatan: kec.code, area: '' };
+  const area = await db
+    .selectFrom('areas')
+    .select('id')
+    .where('kind', '!=', 'kecamatan')
+    .where('kecamatan_code', '=', kec.code)
+    .where('name', '=', s.area)
+    .orderBy('id')
+    .executeTakeFirst();
+  if (!area) throw new Error(`e2e seed: area ${s.area} (${s.kecamatan}) is not in db/seeds/areas.csv`);
+  return { kecamatan: kec.code, area: String(area.id) };
+}
+
+/**
+ * Stores SEED_BULK then SEED_FEEDBACK through the use cases: submitted (pending), then
+ * published, assigned, supported and closed as each entry says. A second run against the
+ * same PostgreSQL database starts from no feedback (see below), so codes stay valid.
+ */
+async function seedFeedback(db: Db): Promise<number> {
+  const rules = parseConfig({}).handling;
+  const moderator = await sessionUser(db, ACCOUNTS.moderator);
+  const ctxMod = { actor: { id: moderator.id, label: `${moderator.displayName} <${moderator.email}>`, ip: null }, rules, publicUrl: config.publicUrl };
+  const photos = photoStore(config.dataDir);
+  const units = new Map((await db.selectFrom('units').select(['id', 'short_name']).execute()).map((u) => [u.short_name, u.id]));
+  const unitOf = (name: string) => {
+    const id = units.get(name);
+    if (!id) throw new Error(`e2e seed: unit ${name} is not in db/seeds/units.csv`);
+    return String(id);
+  };
+  let n = 0;
+  for (const s of [...SEED_BULK, ...(Object.values(SEED_FEEDBACK) as SeedFeedback[])]) {
+    const author = s.author ? await sessionUser(db, ACCOUNTS[s.author]) : null;
+    const where = await areaIds(db, s);
+    const ctx = { ip: `seed-${n}`, userAgent: 'e2e seed', locale: 'id' as const, sessionPolicy: config.session, publicUrl: config.publicUrl, rules };
+    const input: Record<string, string> = {
+      submissionKey: s.submissionKey,
+      kind: s.kind,
+      unit: s.unit ? unitOf(s.unit) : 'unsure',
+      kecamatan: where.kecamatan,
+      area: where.area,
+      title: s.title,
+      body: s.body,
+      contactName: s.contact?.name ?? '',
+      contactEmail: s.contact?.email ?? '',
+      contactPhone: s.contact?.phone ?? '',
+    };
+    if (s.anonymous) input.anonymous = 'on';
+    if (s.confidential) input.confidential = 'on';
+    const r = await submitFeedback(db, ctx, author, input, [], photos);
+    if (!r.ok) throw new Error(`e2e seed: submitFeedback(${s.title}) failed: ${JSON.stringify(r.errors)}`);
+    const id = r.value.feedbackId;
+    if (s.publish) {
+      const p = await publishFeedback(db, { ...ctxMod, now: new Date() }, id, null);
+      if (!p.ok) throw new Error(`e2e seed: publishFeedback(${s.title}) failed: ${JSON.stringify(p.errors)}`);
+    }
+    if (s.assign) {
+      const a = await assignFeedback(db, { ...ctxMod, now: new Date() }, id, null, { unitId: unitOf(s.assign) });
+      if (!a.ok) throw new Error(`e2e seed: assignFeedback(${s.title}) failed: ${JSON.stringify(a.errors)}`);
+    }
+    for (const name of s.supporters ?? []) {
+      const r = await supportFeedback(db, await sessionUser(db, ACCOUNTS[name]), id);
+      if (!r.ok) throw new Error(`e2e seed: supportFeedback(${s.title}) failed: ${JSON.stringify(r.errors)}`);
+    }
+    if (s.closedDaysAgo !== undefined) {
+      const closedAt = new Date(Date.now() - s.closedDaysAgo * 86400_000);
+      const row = await db.selectFrom('feedback').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+      await db
+        .updateTable('feedback')
+        .set({ status: 'closed', closed_at: closedAt, responded_at: closedAt, first_response_at: closedAt, answer_due_at: null, autoclose_at: null, updated_at: closedAt })
+        .where('id', '=', id)
+        .execute();
+      await insertEvent(db, { feedback_id: id, kind: 'closed', public: true, actor_role: 'system', from_status: row.status, to_status: 'closed', at: closedAt });
+    }
+    n++;
+  }
+  return n;
+}
+
 try {
   await migrateToLatest(handle.db);
   await seedReferenceData(handle.db);
@@ -91,10 +183,15 @@ try {
       );
     }
     await sql`delete from rate_limits`.execute(handle.db);
+    // Feedback of an earlier run (tests change it): seeded again from scratch below.
+    await sql`update feedback set duplicate_of = null`.execute(handle.db);
+    await sql`delete from feedback`.execute(handle.db);
+    await sql`delete from answer_templates`.execute(handle.db);
   }
   const done: string[] = [];
   for (const a of Object.values(ACCOUNTS)) done.push(`${a.email} (${a.role}${a.unit ? ` ${a.unit}` : ''}): ${await upsertAccount(handle.db, a)}`);
-  process.stdout.write(`e2e seed (${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''}):\n  ${done.join('\n  ')}\n`);
+  const feedback = await seedFeedback(handle.db);
+  process.stdout.write(`e2e seed (${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''}):\n  ${done.join('\n  ')}\n  ${feedback} feedback items\n`);
 } finally {
   await handle.close();
 }

@@ -171,7 +171,9 @@ describeEachDb('public board', (get) => {
       expect(r.items.every((i) => i.status === 'responded')).toBe(true);
       expect(r.mine).toEqual([f2.feedbackId]);
       expect((await filtered({ status: 'closed' })).mine).toEqual([f3.feedbackId]);
-      expect((await filtered({ status: 'received' })).mine).toEqual([f1.feedbackId, f4.feedbackId]);
+      // Verifying an item whose reporter named a unit forwards it there (f1, Dishub); f4 has no unit yet.
+      expect((await filtered({ status: 'assigned' })).mine).toEqual([f1.feedbackId]);
+      expect((await filtered({ status: 'received' })).mine).toEqual([f4.feedbackId]);
     });
 
     it('period in WIT months (dari/sampai)', async () => {
@@ -368,7 +370,7 @@ describeEachDb('public board', (get) => {
       expect(r[0]!.score).toBeGreaterThan(0.3);
       expect(r[0]).toMatchObject({
         title: 'Jalan rusak parah di depan SD Negeri 5 Ambon',
-        status: 'received',
+        status: 'assigned',
       });
     });
 

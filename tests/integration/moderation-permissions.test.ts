@@ -88,20 +88,22 @@ describeEachDb('permission matrix: moderation and unit inbox', (get) => {
       const own: Record<RoleName, boolean> = { anonymous: false, resident: false, asnOwn: true, asnOther: false, moderator: true, admin: true };
       for (const r of ROLES) {
         const u = userOf(r);
-        expect([canHandle(u, { unit_id: unitA }), canManageTemplates(u, unitA), canViewAsStaff(u, { unit_id: unitA })], r).toEqual([own[r], own[r], own[r]]);
+        expect([canHandle(u, { unit_id: unitA }), canManageTemplates(u, unitA), canViewAsStaff(u, { unit_id: unitA, moderation_state: 'published' })], r).toEqual([own[r], own[r], own[r]]);
         // An item no unit has yet: moderators only.
         const mod = r === 'moderator' || r === 'admin';
-        expect([canHandle(u, { unit_id: null }), canViewAsStaff(u, { unit_id: null })], `${r} unassigned`).toEqual([mod, mod]);
+        expect([canHandle(u, { unit_id: null }), canViewAsStaff(u, { unit_id: null, moderation_state: 'published' })], `${r} unassigned`).toEqual([mod, mod]);
+        // Not yet verified, or rejected: moderators only, even for the unit's staff.
+        for (const state of ['pending', 'rejected']) expect(canViewAsStaff(u, { unit_id: unitA, moderation_state: state }), `${r} ${state}`).toBe(mod);
       }
       // An ASN account without a unit matches nothing, not even items without a unit.
       expect(canHandle(asnNoUnit.user, { unit_id: null })).toBe(false);
-      expect(canViewAsStaff(asnNoUnit.user, { unit_id: null })).toBe(false);
+      expect(canViewAsStaff(asnNoUnit.user, { unit_id: null, moderation_state: 'published' })).toBe(false);
       expect(canHandle(asnNoUnit.user, { unit_id: unitA })).toBe(false);
     });
 
     it('canViewReporterIdentity: anonymous reporters are named to moderators only', () => {
-      const anon = { anonymous: true, unit_id: unitA };
-      const named = { anonymous: false, unit_id: unitA };
+      const anon = { anonymous: true, unit_id: unitA, moderation_state: 'published' };
+      const named = { anonymous: false, unit_id: unitA, moderation_state: 'published' };
       const expected: Record<RoleName, [boolean, boolean]> = {
         anonymous: [false, false],
         resident: [false, false],

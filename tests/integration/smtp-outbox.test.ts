@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { requestPasswordReset } from '../../src/server/accounts/service.ts';
 import { openDb, type Db, type DbHandle } from '../../src/server/db/index.ts';
@@ -231,6 +233,45 @@ describePostgres('two workers deliver the outbox concurrently through one SMTP s
     } finally {
       for (const p of pools) await p.close();
       await smtp.close();
+    }
+  });
+
+  // BUG: openDb (src/server/db/index.ts) creates its pg.Pool without an 'error' listener. When
+  // PostgreSQL ends an idle pooled connection (server restart, failover, idle timeout,
+  // pg_terminate_backend), node-postgres emits 'error' on the pool and, with no listener, the
+  // process crashes: the outbox/autoclose/digest worker and the web server alike. The same
+  // missing listener is why test runs on PostgreSQL now and then end with an unhandled
+  // "57P01 terminating connection due to administrator command" when tests/support/db.ts drops
+  // a test database (drop ... with (force)) right after pool.end() resolved.
+  it("the worker's pool survives PostgreSQL terminating its idle connections", async () => {
+    const { db, url } = get();
+    const created: pg.Pool[] = [];
+    const Original = pg.Pool;
+    class Recording extends Original {
+      constructor(config?: pg.PoolConfig) {
+        super(config);
+        created.push(this);
+      }
+    }
+    (pg as { Pool: typeof pg.Pool }).Pool = Recording;
+    let worker: DbHandle;
+    try {
+      worker = await openDb({ databaseUrl: url!, dataDir: null, poolSize: 2 });
+    } finally {
+      (pg as { Pool: typeof pg.Pool }).Pool = Original;
+    }
+    try {
+      expect(created.length).toBe(1);
+      // Without a listener the step below would crash the process instead of failing here.
+      expect(created[0]!.listenerCount('error'), "pool 'error' listeners").toBeGreaterThan(0);
+      const id = await enqueueEmail(db, 'tahan@contoh.id', 'id', 'test', { subject: 'Uji', text: 'Isi', html: '<p>Isi</p>' });
+      const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(worker.db)).rows[0]!.pid;
+      await sql`select pg_terminate_backend(${pid})`.execute(db);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await deliverDueEmails(worker.db, createTransport(undefined, FROM), soon())).toBeGreaterThanOrEqual(1);
+      expect((await outboxRow(db, id)).status).toBe('logged');
+    } finally {
+      await worker.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { log } from '../log.ts';
 
 export type Db = Kysely<Database>;
 export type DbKind = 'postgres' | 'pglite';
@@ -28,6 +29,9 @@ pg.types.setTypeParser(DATE_OID, (v) => v);
 export async function openDb(opts: { databaseUrl?: string; dataDir: string | null; poolSize?: number }): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process:
+    // the pool discards it and opens a new one on the next query.
+    pool.on('error', (e) => log.warn('idle database connection lost', { error: e.message }));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

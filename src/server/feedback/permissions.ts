@@ -22,10 +22,13 @@ export function isPublic(f: Pick<FeedbackAccessFacts, 'moderation_state' | 'conf
   return f.moderation_state === 'published' && !f.confidential;
 }
 
-/** Staff view of the whole item (private fields included): moderators, and ASN of its unit. */
-export function canViewAsStaff(user: SessionUser | null, f: Pick<FeedbackAccessFacts, 'unit_id'>): boolean {
+/**
+ * Staff view of the whole item (private fields included): moderators always; ASN of its unit
+ * once moderators verified it (not while pending, nor once rejected).
+ */
+export function canViewAsStaff(user: SessionUser | null, f: Pick<FeedbackAccessFacts, 'unit_id' | 'moderation_state'>): boolean {
   if (isModerator(user)) return true;
-  return user?.role === 'asn' && f.unit_id !== null && user.unitId === f.unit_id;
+  return user?.role === 'asn' && f.unit_id !== null && user.unitId === f.unit_id && (f.moderation_state === 'published' || f.moderation_state === 'hidden');
 }
 
 /** The reporter's contact details: moderators only (and every view is audit-logged). */
@@ -39,7 +42,7 @@ export function canViewOfficerNamed(user: SessionUser | null): boolean {
 }
 
 /** The reporter's identity (account name): hidden from everyone but moderators when anonymous. */
-export function canViewReporterIdentity(user: SessionUser | null, f: Pick<FeedbackAccessFacts, 'anonymous' | 'unit_id'>): boolean {
+export function canViewReporterIdentity(user: SessionUser | null, f: Pick<FeedbackAccessFacts, 'anonymous' | 'unit_id' | 'moderation_state'>): boolean {
   if (isModerator(user)) return true;
   return !f.anonymous && canViewAsStaff(user, f);
 }
@@ -50,6 +53,6 @@ export function canSupport(user: SessionUser | null, f: FeedbackAccessFacts): bo
 }
 
 /** Photos hidden by a moderator stay visible to staff who may see the item. */
-export function canViewHiddenPhotos(user: SessionUser | null, f: Pick<FeedbackAccessFacts, 'unit_id'>): boolean {
+export function canViewHiddenPhotos(user: SessionUser | null, f: Pick<FeedbackAccessFacts, 'unit_id' | 'moderation_state'>): boolean {
   return canViewAsStaff(user, f);
 }

@@ -54,6 +54,7 @@ export function lockForModeration(db: Db, id: number) {
       'unit_id',
       'kind',
       'area_id',
+      'kecamatan_code',
       'priority',
       'title',
       'body_md',
@@ -197,6 +198,7 @@ export function selectOverdue(db: Db, now: Date, limit: number) {
       eb.or([
         eb.and([eb('feedback.moderation_state', '=', 'pending'), eb('feedback.verify_due_at', '<', now)]),
         eb.and([
+          eb('feedback.moderation_state', 'in', ['published', 'hidden']),
           eb('feedback.first_response_at', 'is', null),
           eb('feedback.status', 'in', ['assigned', 'in_progress', 'reopened']),
           eb('feedback.answer_due_at', '<', now),

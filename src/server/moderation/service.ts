@@ -91,12 +91,18 @@ const rejectSchema = z.object({
     .refine((v) => v === '' || /^\d{1,15}$/.test(v), { message: 'err.invalidChoice' }),
 });
 
-/** Publishes a pending (or hidden) item on the public board. */
-export function publishFeedback(db: Db, ctx: ModerationContext, id: number, seen: Date | null): Promise<Result<null>> {
+/**
+ * Publishes (verifies) a pending or hidden item. When the reporter named a unit and nobody
+ * assigned one yet, verifying also forwards it there: the unit's answer clock starts and its
+ * staff are told, as with an explicit assignment.
+ */
+export async function publishFeedback(db: Db, ctx: ModerationContext, id: number, seen: Date | null): Promise<Result<null>> {
   const now = ctx.now ?? new Date();
+  const due = workingDayDeadline(now, ctx.rules.answerWorkingDays, await holidaysAround(db, now));
   return step(db, id, seen, async (trx, f) => {
     if (f.moderation_state === 'published') return { ok: true, value: null };
     await q.updateFeedback(trx, id, { moderation_state: 'published', published_at: now, hidden_by_flags: false, reject_reason: null, reject_note: null }, now);
+    if (f.unit_id !== null && !f.assigned_at && f.status === 'received') await forward(trx, ctx, f, f.unit_id, due, now);
     if (f.hidden_by_flags) await q.resolveFlags(trx, id, ctx.actor.id, 'kept', now);
     await insertEvent(trx, { feedback_id: id, kind: 'published', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
     await recordAudit(trx, ctx.actor, 'feedback.publish', { type: 'feedback', id }, { before: { moderation_state: f.moderation_state }, after: { moderation_state: 'published' } });
@@ -125,7 +131,8 @@ export async function rejectFeedback(db: Db, ctx: ModerationContext, id: number,
       original = await trx.selectFrom('feedback').select(['id', 'title']).where('id', '=', originalId!).where('moderation_state', '=', 'published').executeTakeFirst();
       if (!original) return fail('duplicateOf', 'err.duplicateOfUnknown');
     }
-    await q.updateFeedback(trx, id, { moderation_state: 'rejected', reject_reason: reason, reject_note: note, duplicate_of: original?.id ?? null }, now);
+    // A rejected item leaves every clock: it is not overdue for anyone.
+    await q.updateFeedback(trx, id, { moderation_state: 'rejected', reject_reason: reason, reject_note: note, duplicate_of: original?.id ?? null, answer_due_at: null }, now);
     const noteMd = note ?? '';
     await insertEvent(trx, {
       feedback_id: id,
@@ -159,15 +166,25 @@ export async function assignFeedback(db: Db, ctx: ModerationContext, id: number,
   return step(db, id, seen, async (trx, f) => {
     if (f.moderation_state === 'rejected') return fail('_form', 'err.rejectedItem');
     if (f.unit_id === unit.id && f.assigned_at) return { ok: true, value: null };
-    const status = f.first_response_at ? f.status : f.status === 'received' || f.status === 'assigned' ? 'assigned' : f.status;
-    await q.updateFeedback(trx, id, { unit_id: unit.id, sector: unit.sector as Sector, status, assigned_at: now, answer_due_at: f.first_response_at ? null : due }, now);
-    await insertEvent(trx, { feedback_id: id, kind: 'assigned', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', from_status: f.status, to_status: status, body_md: unit.short_name, at: now });
-    await recordAudit(trx, ctx.actor, 'feedback.assign', { type: 'feedback', id }, { before: { unit_id: f.unit_id, status: f.status }, after: { unit_id: unit.id, status, answer_due_at: due.toISOString() } });
-    for (const s of await q.staffEmailsOfUnit(trx, unit.id)) {
-      await enqueueEmail(trx, s.email, s.locale, 'feedback_assigned', composeEmail(s.locale, 'email.assigned.subject', 'email.assigned.body', { title: f.title, unit: unit.short_name, link: `${ctx.publicUrl}/kotak-masuk/${id}` }));
-    }
+    await forward(trx, ctx, f, unit.id, due, now);
     return { ok: true, value: null };
   });
+}
+
+/** Gives the item to a unit: status, answer deadline (none once answered), event, audit, staff emails. */
+async function forward(trx: Db, ctx: ModerationContext, f: Locked, unitId: number, due: Date, now: Date): Promise<void> {
+  const unit = (await findUnit(trx, unitId))!;
+  const status = f.first_response_at ? f.status : f.status === 'received' || f.status === 'assigned' ? 'assigned' : f.status;
+  const answerDue = f.first_response_at ? null : due;
+  await q.updateFeedback(trx, f.id, { unit_id: unit.id, sector: unit.sector as Sector, status, assigned_at: now, answer_due_at: answerDue }, now);
+  await insertEvent(trx, { feedback_id: f.id, kind: 'assigned', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', from_status: f.status, to_status: status, body_md: unit.short_name, at: now });
+  await recordAudit(trx, ctx.actor, 'feedback.assign', { type: 'feedback', id: f.id }, {
+    before: { unit_id: f.unit_id, status: f.status },
+    after: { unit_id: unit.id, status, answer_due_at: answerDue?.toISOString() ?? null },
+  });
+  for (const s of await q.staffEmailsOfUnit(trx, unit.id)) {
+    await enqueueEmail(trx, s.email, s.locale, 'feedback_assigned', composeEmail(s.locale, 'email.assigned.subject', 'email.assigned.body', { title: f.title, unit: unit.short_name, link: `${ctx.publicUrl}/kotak-masuk/${f.id}` }));
+  }
 }
 
 const factsSchema = z.object({
@@ -187,7 +204,8 @@ export async function correctFeedback(db: Db, ctx: ModerationContext, id: number
     const after = { kind: v.value.kind, priority: v.value.priority, area_id: area?.id ?? null };
     const before = { kind: f.kind, priority: f.priority, area_id: f.area_id };
     if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true, value: null };
-    await q.updateFeedback(trx, id, { ...after, kecamatan_code: area?.kecamatan_code ?? null }, now);
+    // Without a kelurahan/desa/negeri the kecamatan given at submission stays.
+    await q.updateFeedback(trx, id, { ...after, kecamatan_code: area?.kecamatan_code ?? f.kecamatan_code }, now);
     await insertEvent(trx, { feedback_id: id, kind: 'updated', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
     await recordAudit(trx, ctx.actor, 'feedback.correct', { type: 'feedback', id }, { before, after });
     return { ok: true, value: null };
@@ -256,6 +274,8 @@ export function makeConfidential(db: Db, ctx: ModerationContext, id: number, see
 export function resolveFlagged(db: Db, ctx: ModerationContext, id: number, decision: 'keep' | 'hide'): Promise<Result<null>> {
   const now = ctx.now ?? new Date();
   return step(db, id, null, async (trx, f) => {
+    // No open flags left: another moderator decided since this page was rendered.
+    if ((await q.countOpenFlags(trx, id)) === 0) return fail('_form', 'err.staleEdit');
     const state = decision === 'hide' ? 'hidden' : f.moderation_state === 'hidden' ? 'published' : f.moderation_state;
     await q.updateFeedback(trx, id, { moderation_state: state, hidden_by_flags: false }, now);
     const n = await q.resolveFlags(trx, id, ctx.actor.id, decision === 'hide' ? 'hidden' : 'kept', now);

@@ -13,6 +13,20 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+// A link never ends with the sentence's punctuation ("... di {link}. Jika ...") or a quote.
+const URL_RE = /https?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)]/g;
+
+/** Escapes text for HTML and makes its URLs links; URLs are found before escaping, so quotes stay out. */
+function linkify(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    out += escapeHtml(text.slice(last, m.index)) + `<a href="${escapeHtml(m[0])}">${escapeHtml(m[0])}</a>`;
+    last = m.index + m[0].length;
+  }
+  return out + escapeHtml(text.slice(last));
+}
+
 /**
  * Builds an email from dictionary keys in the recipient's language: a plain-text part and
  * an HTML part with the same content (links made clickable, nothing else).
@@ -30,13 +44,7 @@ export function composeEmail(
   const text = `${body}\n\n--\n${footer}\n`;
   const paragraphs = body
     .split(/\n{2,}/)
-    .map((p) =>
-      escapeHtml(p)
-        // A link never ends with the sentence's punctuation ("... di {link}. Jika ...").
-        .replace(/(https?:\/\/[^\s<]*[^\s<.,;:!?)'"])/g, '<a href="$1">$1</a>')
-        .replace(/\n/g, '<br>'),
-    )
-    .map((p) => `<p>${p}</p>`)
+    .map((p) => `<p>${linkify(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
   const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:sans-serif;line-height:1.5;max-width:40em">${paragraphs}<hr><p style="color:#555;font-size:90%">${escapeHtml(footer)}</p></body></html>`;
   return { subject, text, html };
