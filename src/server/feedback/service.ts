@@ -592,10 +592,23 @@ export function myFeedback(db: Db, user: SessionUser) {
   return q.selectByAuthor(db, user.id, 200);
 }
 
-export const formOptions = async (db: Db) => {
-  const [units, areas] = await Promise.all([q.selectUnitsForForm(db), q.selectAreasForForm(db)]);
-  return { units, areas };
-};
+type FormOptions = { units: Awaited<ReturnType<typeof q.selectUnitsForForm>>; areas: Awaited<ReturnType<typeof q.selectAreasForForm>> };
+const OPTIONS_TTL_MS = 60_000;
+const optionsCache = new WeakMap<Db, { at: number; value: Promise<FormOptions> }>();
+
+/**
+ * Units and areas for forms and filters. They change a few times a year (reference data), so
+ * each process keeps them for a minute instead of reading them on every page view; losing the
+ * cache costs one query.
+ */
+export function formOptions(db: Db): Promise<FormOptions> {
+  const hit = optionsCache.get(db);
+  if (hit && Date.now() - hit.at < OPTIONS_TTL_MS) return hit.value;
+  const value = Promise.all([q.selectUnitsForForm(db), q.selectAreasForForm(db)]).then(([units, areas]) => ({ units, areas }));
+  value.catch(() => optionsCache.delete(db));
+  optionsCache.set(db, { at: Date.now(), value });
+  return value;
+}
 
 /** Preview of a Markdown description, exactly as it will be stored. */
 export function previewMarkdown(source: string): string {
