@@ -53,8 +53,7 @@ async function changeStatus(trx: Db, ctx: HandlingContext, f: Locked, to: Handli
   await updateFeedback(trx, f.id, { status: to, ...extra }, now);
   await insertEvent(trx, { feedback_id: f.id, kind: 'status', public: true, actor_id: ctx.actor.id, actor_role: ctx.user.role, from_status: f.status, to_status: to, at: now });
   await recordAudit(trx, ctx.actor, 'feedback.status', { type: 'feedback', id: f.id }, { before: { status: f.status }, after: { status: to } });
-  const t = translator('id');
-  await notifyReporter(trx, f.id, 'feedback_status', 'email.status.subject', 'email.status.body', { title: f.title, status: t(`status.${to}`) }, ctx.publicUrl);
+  await notifyReporter(trx, f.id, 'feedback_status', 'email.status.subject', 'email.status.body', (t) => ({ title: f.title, status: t(`status.${to}`) }), ctx.publicUrl);
 }
 
 /** "Start handling": the item is in progress. */
@@ -184,7 +183,7 @@ export async function autocloseDue(db: Db, publicUrl: string, now = new Date()):
       await trx.updateTable('feedback').set({ status: 'closed', closed_at: now, autoclose_at: null, updated_at: now }).where('id', '=', f.id).execute();
       await insertEvent(trx, { feedback_id: f.id, kind: 'closed', public: true, actor_role: 'system', from_status: f.status, to_status: 'closed', at: now });
       await recordAudit(trx, SYSTEM_ACTOR, 'feedback.autoclose', { type: 'feedback', id: f.id }, { before: { status: f.status }, after: { status: 'closed' } });
-      await notifyReporter(trx, f.id, 'feedback_status', 'email.status.subject', 'email.status.body', { title: f.title, status: translator('id')('status.closed') }, publicUrl);
+      await notifyReporter(trx, f.id, 'feedback_status', 'email.status.subject', 'email.status.body', (t) => ({ title: f.title, status: t('status.closed') }), publicUrl);
     }
     return due.length;
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Locale } from '../../i18n/index.ts';
+import { translator, type Locale, type Translate } from '../../i18n/index.ts';
 import type { HandlingRules } from '../config.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
@@ -57,7 +57,8 @@ async function notifyReporter(
   template: string,
   subjectKey: Parameters<typeof composeEmail>[1],
   bodyKey: Parameters<typeof composeEmail>[2],
-  params: Record<string, string | number>,
+  /** Placeholders; a function when some must be translated into the recipient's language. */
+  params: Record<string, string | number> | ((t: Translate) => Record<string, string | number>),
   publicUrl: string,
 ): Promise<void> {
   const contact = await selectContact(trx, feedbackId);
@@ -77,7 +78,8 @@ async function notifyReporter(
     }
   }
   if (!to) return;
-  await enqueueEmail(trx, to, locale, template, composeEmail(locale, subjectKey, bodyKey, { ...params, link: `${publicUrl}/lacak` }));
+  const values = typeof params === 'function' ? params(translator(locale)) : params;
+  await enqueueEmail(trx, to, locale, template, composeEmail(locale, subjectKey, bodyKey, { ...values, link: `${publicUrl}/lacak` }));
 }
 
 const rejectSchema = z.object({
