@@ -7,12 +7,21 @@
  *   DATABASE_URL=postgres://... npm run bench -- --generate     # (re)generate there (truncates feedback!)
  *
  * Options: --count N (1,000,000) --rate R (200 req/s) --duration S (30 s per scenario)
- *          --iterations N (200 SQL iterations) --port P (4399) --build (run astro build first)
+ *          --iterations N (200 SQL iterations) --port P (4399)
+ *          --no-build (serve a copy of the existing dist/ instead of building the snapshot)
+ *          --quiet-wait S (wait up to S seconds for an idle machine before each scenario, 180)
+ *          --patch a.patch,b.patch (what-if: git-apply these to the snapshot before building;
+ *                                    the work tree is never touched; see bench/experiments/)
+ *          --sql file.sql (what-if: run this SQL on the benchmark database first, e.g. new indexes;
+ *                          it stays applied: use a throwaway database)
+ *          --label TEXT (added to the results file name and title, e.g. "what-if")
  *          --keep-cluster (leave the throwaway cluster running; prints its URL)
  *          --only http,sql,js,saturation (subset of the measurements)
  *
  * Steps: PostgreSQL (own throwaway cluster via scripts/test-postgres.sh unless DATABASE_URL is
- * set) → migrate + reference data → bench/generate.ts → start the built server
+ * set) → migrate + reference data → bench/generate.ts → snapshot the work tree into /tmp and
+ * `astro build` there (so a concurrent rebuild of dist/ by someone else cannot change the
+ * server under test) → start the built server
  * (node server/main.ts, NODE_ENV=production) → HTTP scenarios at a fixed rate (open loop,
  * bench/load.ts) → SQL timings of selectBoardPage through Kysely → EXPLAIN (ANALYZE, BUFFERS)
  * of the slowest queries → gzipped JS of public pages → closed-loop saturation (autocannon)
@@ -47,12 +56,15 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     iterations: { type: 'string' },
     port: { type: 'string' },
-    build: { type: 'boolean' },
+    'no-build': { type: 'boolean' },
     reuse: { type: 'boolean' },
     generate: { type: 'boolean' },
     'keep-cluster': { type: 'boolean' },
     only: { type: 'string' },
     'quiet-wait': { type: 'string' },
+    patch: { type: 'string' },
+    sql: { type: 'string' },
+    label: { type: 'string' },
   },
 });
 const num = (v: unknown, d: number) => (typeof v === 'string' && v.trim() ? Number(v.replaceAll('_', '').replaceAll(',', '')) : d);
@@ -62,6 +74,9 @@ const DURATION = num(args.duration, 30);
 const ITERATIONS = num(args.iterations, 200);
 const PORT = num(args.port, 4399);
 const QUIET_WAIT = num(args['quiet-wait'], 180);
+const PATCHES = typeof args.patch === 'string' ? args.patch.split(',').filter(Boolean).map((p) => path.resolve(p)) : [];
+const SQL_FILES = typeof args.sql === 'string' ? args.sql.split(',').filter(Boolean).map((p) => path.resolve(p)) : [];
+const LABEL = typeof args.label === 'string' ? args.label.replace(/[^A-Za-z0-9_-]+/g, '-') : '';
 const ONLY = new Set(typeof args.only === 'string' ? args.only.split(',') : ['http', 'sql', 'js', 'saturation']);
 
 /** Deterministic random numbers (mulberry32), so every run asks the same questions. */
@@ -86,8 +101,9 @@ let ownCluster = false;
 let server: ChildProcess | null = null;
 const serverLog = path.join('/tmp', `baku-bench-server-${process.pid}.log`);
 const serverDataDir = path.join('/tmp', `baku-bench-data-${process.pid}`);
+const appDir = path.join('/tmp', `baku-bench-app-${process.pid}`);
 
-async function cleanup(): Promise<void> {
+async function stopServer(): Promise<void> {
   if (server && server.exitCode === null) {
     server.kill('SIGTERM');
     await new Promise((r) => {
@@ -101,7 +117,12 @@ async function cleanup(): Promise<void> {
       });
     });
   }
+}
+
+async function cleanup(): Promise<void> {
+  await stopServer();
   fs.rmSync(serverDataDir, { recursive: true, force: true });
+  fs.rmSync(appDir, { recursive: true, force: true });
   if (ownCluster && !args['keep-cluster']) {
     try {
       stopCluster(stateFile);
@@ -124,7 +145,7 @@ function runNode(script: string, env: Record<string, string>): void {
 async function startServer(databaseUrl: string): Promise<{ baseUrl: string; pid: number }> {
   const out = fs.openSync(serverLog, 'w');
   server = spawn(process.execPath, ['server/main.ts'], {
-    cwd: ROOT,
+    cwd: appDir,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -149,6 +170,32 @@ async function startServer(databaseUrl: string): Promise<{ baseUrl: string; pid:
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`server did not answer /healthz within 90 s; see ${serverLog}`);
+}
+
+/**
+ * Copies the work tree (without node_modules, .git, test output) to appDir and builds it there,
+ * or copies the existing dist/ with --no-build. The server under test runs from that copy.
+ */
+function snapshotApp(build: boolean): void {
+  const skip = new Set(['node_modules', '.git', 'test-results', 'playwright-report', 'data', 'bench']);
+  fs.rmSync(appDir, { recursive: true, force: true });
+  fs.mkdirSync(appDir, { recursive: true });
+  for (const entry of fs.readdirSync(ROOT)) {
+    if (skip.has(entry) || (build && entry === 'dist')) continue;
+    fs.cpSync(path.join(ROOT, entry), path.join(appDir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(appDir, 'node_modules'));
+  for (const p of PATCHES) {
+    log(`applying ${path.relative(ROOT, p)} to the snapshot`);
+    execFileSync('git', ['apply', p], { cwd: appDir, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  if (PATCHES.length && !build) throw new Error('--patch needs a build: drop --no-build');
+  if (build) {
+    log(`astro build in a snapshot of the work tree (${appDir})`);
+    execFileSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build'], { cwd: appDir, stdio: ['ignore', 'ignore', 'inherit'] });
+  } else if (!fs.existsSync(path.join(appDir, 'dist/server/entry.mjs'))) {
+    throw new Error('dist/server/entry.mjs is missing: run `astro build` first, or drop --no-build');
+  }
 }
 
 function postmasterPid(dataDir: string): number | null {
@@ -270,18 +317,21 @@ async function main() {
     } else log(`reusing ${count.toLocaleString('en')} existing feedback items`);
   }
 
-  if (args.build) {
-    log('astro build');
-    execFileSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  if (!fs.existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) throw new Error('dist/server/entry.mjs is missing: run `npx astro build` first (or pass --build)');
+  snapshotApp(!args['no-build']);
 
   const pool = newPool(databaseUrl, 4);
+  for (const f of SQL_FILES) {
+    log(`running ${path.relative(ROOT, f)} on the benchmark database`);
+    const t = performance.now();
+    await pool.query(fs.readFileSync(f, 'utf8'));
+    log(`  done in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  }
   const info = await collectInfo(pool);
   const units = (await pool.query<Unit>(`select id, sector from units where active order by id`)).rows;
 
   log('starting the server (node server/main.ts, NODE_ENV=production)');
   const { baseUrl, pid } = await startServer(databaseUrl);
+  void baseUrl;
   const procs: Processes = { serverPid: pid, postmasterPid: postmasterPid(info.dataDirectory) };
 
   // ---- URL sets
@@ -291,18 +341,26 @@ async function main() {
   const starts = ['/masukan', board({ urut: 'dukungan' }), board({ urut: 'terlama' }), board({ sektor: 'kesehatan' }), board({ kecamatan: '81.71.02', urut: 'dukungan' }), board({ jenis: 'saran', sektor: 'infrastruktur' }), board({ q: 'sampah' }), board({ q: 'jalan', kecamatan: '81.71.01' })];
   const deepUrls: string[] = [];
   for (const s of starts) deepUrls.push(...(await crawl(baseUrl, s, 10)));
-  // Far pages a crawler or an old link reaches: cursors at fixed depths in each order.
+  // Far pages a crawler or an old link reaches: cursors at fixed depths in each order. The
+  // cursor's time format follows the app's (ISO string, or microseconds since the epoch).
   const publicWhere = `moderation_state = 'published' and not confidential`;
-  const farCursors: { sort: BoardSort; offset: number; cursor: BoardCursor }[] = [];
+  const far: { sort: BoardSort; offset: number; iso: string; us: number; support: number; id: number }[] = [];
+  const cols = `created_at, (extract(epoch from created_at) * 1000000)::bigint as us, support_count, id`;
   for (const offset of [1_000, 10_000, 100_000, 500_000]) {
-    const n = await pool.query(`select created_at, id from feedback where ${publicWhere} order by created_at desc, id desc offset $1 limit 1`, [offset]);
-    if (n.rows[0]) farCursors.push({ sort: 'new', offset, cursor: { v: n.rows[0].created_at.toISOString(), id: n.rows[0].id } });
-    const s = await pool.query(`select support_count, id from feedback where ${publicWhere} order by support_count desc, id desc offset $1 limit 1`, [offset]);
-    if (s.rows[0]) farCursors.push({ sort: 'support', offset, cursor: { v: s.rows[0].support_count, id: s.rows[0].id } });
-    const w = await pool.query(`select created_at, id from feedback where ${publicWhere} and status not in ('resolved','closed') order by created_at, id offset $1 limit 1`, [offset]);
-    if (w.rows[0]) farCursors.push({ sort: 'waiting', offset, cursor: { v: w.rows[0].created_at.toISOString(), id: w.rows[0].id } });
+    for (const [sort, order] of [
+      ['new', `${publicWhere} order by created_at desc, id desc`],
+      ['support', `${publicWhere} order by support_count desc, id desc`],
+      ['waiting', `${publicWhere} and status not in ('resolved','closed') order by created_at, id`],
+    ] as const) {
+      const row = (await pool.query(`select ${cols} from feedback where ${order} offset $1 limit 1`, [offset])).rows[0];
+      if (row) far.push({ sort, offset, iso: row.created_at.toISOString(), us: Number(row.us), support: row.support_count, id: row.id });
+    }
   }
-  for (const f of farCursors) deepUrls.push(board({ ...(f.sort === 'support' ? { urut: 'dukungan' } : f.sort === 'waiting' ? { urut: 'terlama' } : {}), setelah: encodeCursor(f.cursor) }));
+  const sample = deepUrls.map((u) => new URLSearchParams(u.split('?')[1]).get('setelah')).find(Boolean);
+  const httpMicros = sample ? typeof JSON.parse(Buffer.from(sample, 'base64url').toString('utf8')).v === 'number' : true;
+  const cursorFor = (f: (typeof far)[number], micros: boolean): BoardCursor =>
+    (f.sort === 'support' ? { v: f.support, id: f.id } : { v: micros ? f.us : f.iso, id: f.id }) as unknown as BoardCursor;
+  for (const f of far) deepUrls.push(board({ ...(f.sort === 'support' ? { urut: 'dukungan' } : f.sort === 'waiting' ? { urut: 'terlama' } : {}), setelah: encodeCursor(cursorFor(f, httpMicros)) }));
   log(`${deepUrls.length} deep-page URLs`);
 
   const scenarios: HttpScenario[] = [
@@ -317,13 +375,22 @@ async function main() {
     log(`warm-up: 10 s at ${RATE} req/s over all scenarios`);
     const all = scenarios.flatMap((s) => s.urls);
     await openLoop({ baseUrl, nextPath: () => pick(all), rate: RATE, seconds: 10, checkBody });
+    let overloaded = false;
     for (const s of scenarios) {
+      if (overloaded) {
+        // An overloaded scenario leaves a backlog of abandoned requests in the server (and their
+        // queries in PostgreSQL): start the next one from a fresh server.
+        log('previous scenario overloaded the server: restarting it');
+        await stopServer();
+        procs.serverPid = (await startServer(databaseUrl)).pid;
+      }
       const quiet = await waitForQuiet(QUIET_WAIT);
       s.busyBefore = quiet.busy;
       log(`scenario (${s.key}) ${s.title}: ${DURATION} s at ${RATE} req/s (machine ${(quiet.busy * 100).toFixed(0)}% busy before, waited ${quiet.waited.toFixed(0)} s)`);
       let i = 0;
       s.result = await openLoop({ baseUrl, nextPath: () => (s.urls.length === 1 ? s.urls[0]! : s.urls[i++ % s.urls.length]!), rate: RATE, seconds: DURATION, checkBody, processes: procs });
       s.summary = summarize(s.result.latency);
+      overloaded = Object.keys(s.result.errors).length > 0 || s.summary.p99 > 1000;
       log(`  p50 ${ms(s.summary.p50)} p95 ${ms(s.summary.p95)} p99 ${ms(s.summary.p99)} ms; ${JSON.stringify(s.result.status)} ${JSON.stringify(s.result.errors)}`);
     }
   }
@@ -342,7 +409,9 @@ async function main() {
   if (ONLY.has('sql')) {
     const filterSets = Array.from({ length: 400 }, () => toFilter(filterParams(units)));
     const searchSets = Array.from({ length: 400 }, () => toFilter(searchParams()));
-    const deepSets = farCursors.map((f) => ({ filter: {}, sort: f.sort, after: f.cursor }));
+    const probe = (await selectBoardPage(db, {}, 'new', null, 1))[0] as Record<string, unknown> | undefined;
+    const sqlMicros = !!probe && 'created_us' in probe;
+    const deepSets = far.map((f) => ({ filter: {}, sort: f.sort, after: cursorFor(f, sqlMicros) }));
     let k = 0;
     sqlCases.push(
       { key: 'new', title: 'newest, page 1', target: 'board', make: () => ({ filter: {}, sort: 'new', after: null }) },
@@ -395,6 +464,48 @@ async function main() {
       explains.push({ title: `search "${worstTerm.q}" (slowest term by p50, ${ms(worstTerm.summary.p50)} ms)`, ms: worstTerm.summary.p50, plan: await explain(pool, captured[0]!) });
     }
   }
+  // ---- staff lists (moderation queue, unit inbox, overdue): they must stay on an index too.
+  // Imported lazily: these modules change often, and a missing function only skips its row.
+  const staff: { title: string; summary: Summary | null; error?: string }[] = [];
+  if (ONLY.has('sql')) {
+    const mod = (await import('../src/server/moderation/queries.ts').catch(() => ({}))) as Record<string, unknown>;
+    const han = (await import('../src/server/handling/queries.ts').catch(() => ({}))) as Record<string, unknown>;
+    const now = new Date();
+    const bigUnit = (await pool.query(`select unit_id from feedback where unit_id is not null group by 1 order by count(*) desc limit 1`)).rows[0]?.unit_id as number | undefined;
+    const cases: [string, (() => Promise<unknown>) | null][] = [
+      ['moderation queue, oldest pending (selectPending)', typeof mod.selectPending === 'function' ? () => (mod.selectPending as Function)(db, {}, now, 50) : null],
+      ['moderation queue, overdue verification', typeof mod.selectPending === 'function' ? () => (mod.selectPending as Function)(db, { overdue: true }, now, 50) : null],
+      ['overdue list / daily digest (selectOverdue, 200)', typeof mod.selectOverdue === 'function' ? () => (mod.selectOverdue as Function)(db, now, 200) : null],
+      ['inbox, all units, newest (selectInbox)', typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: null }, now, 50) : null],
+      [`inbox, busiest unit (#${bigUnit}), open only`, typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: bigUnit ?? 1, openOnly: true }, now, 50) : null],
+      [`inbox, busiest unit, overdue`, typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: bigUnit ?? 1, overdue: true }, now, 50) : null],
+      ['inbox, all units, overdue', typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: null, overdue: true }, now, 50) : null],
+    ];
+    for (const [title, run] of cases) {
+      if (!run) {
+        staff.push({ title, summary: null, error: 'function not found' });
+        continue;
+      }
+      try {
+        const times: number[] = [];
+        let slowest = { ms: -1, query: null as CompiledQuery | null };
+        for (let i = 0; i < 23; i++) {
+          captured.length = 0;
+          const t = performance.now();
+          await run();
+          const d = performance.now() - t;
+          if (i < 3) continue;
+          times.push(d);
+          if (d > slowest.ms) slowest = { ms: d, query: captured[0] ?? null };
+        }
+        const sum = summarize(times);
+        staff.push({ title, summary: sum });
+        if (slowest.query && sum.p95 > TARGETS.boardP99 / 2) explains.push({ title: `staff: ${title} (p95 ${ms(sum.p95)} ms)`, ms: sum.p95, plan: await explain(pool, slowest.query) });
+      } catch (e) {
+        staff.push({ title, summary: null, error: (e as Error).message.slice(0, 200) });
+      }
+    }
+  }
   await db.destroy();
 
   // ---- JS shipped to public pages
@@ -440,10 +551,10 @@ async function main() {
 
   // ---- report
   const serverErrors = fs.existsSync(serverLog) ? fs.readFileSync(serverLog, 'utf8').split('\n').filter((l) => /"level":"(error|warn)"|error/i.test(l)).length : 0;
-  const md = report({ started, info, generated, scenarios, sqlCases, searchTermStats, explains, js, saturation, serverErrors, seconds: (performance.now() - t0) / 1000 });
+  const md = report({ started, info, generated, scenarios, sqlCases, searchTermStats, staff, explains, js, saturation, serverErrors, seconds: (performance.now() - t0) / 1000 });
   const dir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
-  const stem = `${started.toISOString().slice(0, 10)}-board`;
+  const stem = `${started.toISOString().slice(0, 10)}-board${LABEL ? `-${LABEL}` : ''}`;
   fs.writeFileSync(path.join(dir, `${stem}.md`), md);
   fs.writeFileSync(
     path.join(dir, `${stem}.json`),
@@ -454,6 +565,7 @@ async function main() {
         generated,
         scenarios: scenarios.map((s) => ({ key: s.key, title: s.title, urls: s.urls.length, summary: s.summary, service: s.result ? summarize(s.result.service) : null, status: s.result?.status, errors: s.result?.errors, badBody: s.result?.badBody, cpu: s.result?.cpu, seconds: s.result?.seconds, maxInFlight: s.result?.maxInFlight })),
         sql: sqlCases.map((c) => ({ key: c.key, title: c.title, summary: c.summary })),
+        staff,
         searchTerms: searchTermStats,
         js,
         saturation,
@@ -514,6 +626,7 @@ function report(r: {
   scenarios: HttpScenario[];
   sqlCases: SqlCase[];
   searchTermStats: { q: string; label: string; matches: number; summary: Summary }[];
+  staff: { title: string; summary: Summary | null; error?: string }[];
   explains: { title: string; ms: number; plan: string }[];
   js: { page: string; scripts: { src: string; raw: number; gzip: number }[]; inline: { raw: number; gzip: number }; gzipTotal: number; encoding: string | null }[];
   saturation: { title: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }[];
@@ -524,8 +637,10 @@ function report(r: {
   const L: string[] = [];
   const yes = (ok: boolean) => (ok ? '**met**' : '**MISSED**');
   const kb = (b: number) => `${(b / 1024).toFixed(1)} kB`;
-  L.push(`# Board benchmark, ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC`, '');
+  L.push(`# Board benchmark${LABEL ? ` (${LABEL})` : ''}, ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC`, '');
   L.push('Produced by `npm run bench` (bench/run.ts); see bench/README.md for what is measured and how.', '');
+  if (SQL_FILES.length) L.push(`**What-if run**: ${SQL_FILES.map((p) => `\`${path.relative(ROOT, p)}\``).join(', ')} was run on the database first.`, '');
+  if (PATCHES.length) L.push(`**What-if run**: the server was built from a snapshot of the work tree with ${PATCHES.map((p) => `\`${path.relative(ROOT, p)}\``).join(', ')} applied.`, '');
   L.push('## Machine and data', '');
   L.push(`| | |`, `|---|---|`);
   L.push(`| CPUs (nproc) | ${info.machine.nproc} × ${info.machine.cpu} |`);
@@ -576,6 +691,13 @@ function report(r: {
     L.push('### Search terms (first page, newest first; 20 runs each)', '');
     L.push('| term | kind | public matches | p50 ms | max ms |', '|---|---|---:|---:|---:|');
     for (const t of r.searchTermStats) L.push(`| \`${t.q}\` | ${t.label} | ${t.matches.toLocaleString('en')} | ${ms(t.summary.p50)} | ${ms(t.summary.max)} |`);
+    L.push('');
+  }
+
+  if (r.staff.length) {
+    L.push('### Staff lists (20 runs each; not under HTTP load)', '');
+    L.push('| query | p50 ms | p95 ms | max ms |', '|---|---:|---:|---:|');
+    for (const c of r.staff) L.push(c.summary ? `| ${c.title} | ${ms(c.summary.p50)} | ${ms(c.summary.p95)} | ${ms(c.summary.max)} |` : `| ${c.title} | – | – | ${c.error} |`);
     L.push('');
   }
 

@@ -7,6 +7,7 @@ import {
   flash,
   id,
   jpegPhoto,
+  scriptErrors,
   submit,
   submitFeedbackForm,
   test,
@@ -76,6 +77,12 @@ test.describe('submitting feedback without an account', () => {
     const mod = await pageAs(ACCOUNTS.moderatorFlow, { javaScriptEnabled: false });
     const itemId = await feedbackIdOn(mod, '/moderasi', word);
     await mod.goto(`/moderasi/${itemId}`);
+    // Before publication its photo is for staff (and the reporter) only.
+    const staffPhoto = (await mod.getByRole('img', { name: id['detail.photoAlt'].replace('{n}', '1') }).getAttribute('src'))!;
+    expect(staffPhoto).toMatch(/^\/foto\/[a-f0-9]{32}\.jpg$/);
+    expect((await mod.request.get(staffPhoto)).status()).toBe(200);
+    const early = await (await newContext()).request.get(staffPhoto);
+    expect(early.status()).toBe(404);
     const published = await submit(mod, mod.getByRole('button', { name: id['mod.publish'], exact: true }));
     expect(published.status()).toBe(303);
     await expect(flash(mod)).toHaveText(id['mod.published']);
@@ -99,7 +106,7 @@ test.describe('submitting feedback without an account', () => {
     const img = visitor.getByRole('img', { name: id['detail.photoAlt'].replace('{n}', '1') });
     await expect(img).toBeVisible();
     const src = (await img.getAttribute('src'))!;
-    expect(src).toMatch(/^\/foto\/[a-f0-9]{32}\.jpg$/);
+    expect(src).toBe(staffPhoto);
     const served = await visitor.request.get(src);
     expect(served.status()).toBe(200);
     expect(served.headers()['content-type']).toBe('image/jpeg');
@@ -107,6 +114,7 @@ test.describe('submitting feedback without an account', () => {
   });
 
   test('with JavaScript: the kecamatan narrows the areas, similar feedback is suggested, the preview renders in place', async ({ page }) => {
+    const errors = scriptErrors(page);
     await page.goto('/masukan/baru');
     const area = page.getByLabel(FB.area);
     const before = await area.locator('option').count();
@@ -129,11 +137,18 @@ test.describe('submitting feedback without an account', () => {
     await fillFeedbackForm(page, { kind: 'keluhan', unit: 'Disdukcapil' });
     const similar = page.locator('#similar');
     await expect(similar).toBeEmpty();
+    let asked = 0;
+    page.on('request', (req) => {
+      if (req.url().includes('/masukan/fragmen/serupa')) asked++;
+    });
     const suggested = page.waitForResponse((r) => r.url().includes('/masukan/fragmen/serupa'));
     await page.getByLabel(FB.title, { exact: true }).pressSequentially('Antrean KTP elektronik lama sekali', { delay: 20 });
     expect((await suggested).status()).toBe(200);
     await expect(similar.getByRole('heading', { name: id['fb.similar.title'] })).toBeVisible();
     await expect(similar.getByRole('link', { name: SEED_FEEDBACK.antreanKtp.title })).toBeVisible();
+    // Debounced: 34 keystrokes, a request only once typing pauses (a slow machine may pause once more).
+    expect(asked).toBeGreaterThanOrEqual(1);
+    expect(asked).toBeLessThanOrEqual(3);
 
     // The preview shows the rendered Markdown without leaving the page.
     await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
@@ -155,6 +170,7 @@ test.describe('submitting feedback without an account', () => {
     const r = await submit(page, page.getByRole('button', { name: id['fb.submit'], exact: true }));
     expect(r.status()).toBe(303);
     await expect(page.getByTestId('tracking-code')).toHaveText(TRACKING_CODE_RE);
+    expect(errors).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { ACCOUNTS, SEED_FEEDBACK } from './fixtures.ts';
-import { errorSummary, expect, flash, id, publishedId, submit, test, tId } from './test.ts';
+import { errorSummary, expect, feedbackIdOn, flash, id, publishedId, submit, test, tId } from './test.ts';
 
 function supportSection(page: Page) {
   return page.locator('section#dukung');
@@ -91,4 +91,16 @@ test('flag: a reason is required; with one the resident is thanked and moderator
   await expect(card).toContainText(tId('mod.flags.count', { count: 1 }));
   await expect(card).toContainText(id['flag.spam']);
   await expect(card).toContainText('Isinya iklan angkot pribadi.');
+});
+
+test('support or flag posted for an item that is not public answers 404, not 500', async ({ pageAs, baseURL }) => {
+  // Astro refuses to rewrite to /404 once the request body was read: the page must read a clone.
+  const staff = await pageAs(ACCOUNTS.asnDinkesFlow, { javaScriptEnabled: false });
+  const hiddenId = await feedbackIdOn(staff, '/kotak-masuk', 'rahasiasirimau');
+  const resident = await pageAs(ACCOUNTS.residentFlagger, { javaScriptEnabled: false });
+  expect((await resident.goto(`/masukan/${hiddenId}`))?.status()).toBe(404);
+  const flag = await resident.request.post(`/masukan/${hiddenId}`, { headers: { Origin: baseURL! }, form: { intent: 'flag', reason: 'spam' }, maxRedirects: 0 });
+  expect.soft(flag.status(), 'flag').toBe(404);
+  const support = await resident.request.post(`/masukan/${hiddenId}`, { headers: { Origin: baseURL! }, form: { intent: 'support' }, maxRedirects: 0 });
+  expect.soft(support.status(), 'support').toBe(404);
 });

@@ -372,3 +372,13 @@ export function uniqueWord(prefix: string): string {
   for (let i = 0; i < 8; i++) s += letters[Math.floor(Math.random() * letters.length)];
   return `${prefix}${s}`;
 }
+
+/** Collects the page's script errors and console errors, to assert that there were none. */
+export function scriptErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
