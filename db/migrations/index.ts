@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-27T190000_foundation.ts';
 import * as feedback from './2026-11-27T200000_feedback.ts';
 import * as handling from './2026-11-27T210000_handling.ts';
+import * as boardIndexes from './2026-11-27T220000_board-indexes.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T190000_foundation': foundation,
   '2026-11-27T200000_feedback': feedback,
   '2026-11-27T210000_handling': handling,
+  '2026-11-27T220000_board-indexes': boardIndexes,
 };

@@ -30,19 +30,29 @@ export function translator(locale: Locale): Translate {
 
 const intlLocale: Record<Locale, string> = { id: 'id-ID', en: 'en-GB' };
 
+// Constructing an Intl formatter costs far more than formatting with one (it loads locale and
+// time-zone data): build each once per locale and reuse it.
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+function cached<F>(cache: Map<Locale, F>, locale: Locale, make: () => F): F {
+  let f = cache.get(locale);
+  if (!f) cache.set(locale, (f = make()));
+  return f;
+}
+
 /** Date and time in WIT, e.g. "27 Nov 2026, 19.00 WIT". */
 export function formatDateTime(d: Date, locale: Locale): string {
-  return (
-    new Intl.DateTimeFormat(intlLocale[locale], { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(d) +
-    ' WIT'
-  );
+  const f = cached(dateTimeFormats, locale, () => new Intl.DateTimeFormat(intlLocale[locale], { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }));
+  return `${f.format(d)} WIT`;
 }
 
 /** Calendar date in WIT, e.g. "27 November 2026". */
 export function formatDate(d: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlLocale[locale], { timeZone: TIME_ZONE, dateStyle: 'long' }).format(d);
+  return cached(dateFormats, locale, () => new Intl.DateTimeFormat(intlLocale[locale], { timeZone: TIME_ZONE, dateStyle: 'long' })).format(d);
 }
 
 export function formatNumber(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale[locale]).format(n);
+  return cached(numberFormats, locale, () => new Intl.NumberFormat(intlLocale[locale])).format(n);
 }

@@ -228,21 +228,6 @@ export interface BoardCursor {
   id: number;
 }
 
-const BOARD_COLUMNS = [
-  'feedback.id',
-  'feedback.kind',
-  'feedback.title',
-  'feedback.status',
-  'feedback.support_count',
-  'feedback.created_at',
-  'feedback.unit_id',
-  'feedback.kecamatan_code',
-  'units.short_name as unit_short_name',
-  'areas.name as area_name',
-  // The cursor keeps the database's full (microsecond) precision; a JavaScript Date would not.
-  sql<number>`(extract(epoch from feedback.created_at) * 1000000)::bigint`.as('created_us'),
-] as const;
-
 /** An instant given in microseconds since the epoch, exactly. */
 function atMicros(us: number) {
   return sql`(timestamptz 'epoch' + ${us}::float8 * interval '1 microsecond')`;
@@ -251,14 +236,33 @@ function atMicros(us: number) {
 /**
  * One page of the public board: published, non-confidential feedback only, in keyset order
  * (no OFFSET, no COUNT), so every page costs the same on a million rows.
+ *
+ * The page is chosen from `feedback` alone (filters, cursor, order, limit) and only then joined
+ * to units and areas: with the joins inside, a low row estimate (a cursor among the many items
+ * with 0 supports is estimated at 1 row) lets the planner hash-join and sort the whole remaining
+ * board before the limit applies.
  */
 export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSort, after: BoardCursor | null, limit: number) {
+  // "Waiting longest" lists open items only: a resolved/closed status filter matches nothing, and
+  // the database would walk the whole open-items index to find that out.
+  if (sort === 'waiting' && (filter.status === 'resolved' || filter.status === 'closed')) return [];
   const query = filter.q ? filter.q.trim() : '';
   let q = db
     .selectFrom('feedback')
-    .leftJoin('units', 'units.id', 'feedback.unit_id')
-    .leftJoin('areas', 'areas.id', 'feedback.area_id')
-    .select(BOARD_COLUMNS)
+    .select([
+      'feedback.id',
+      'feedback.kind',
+      'feedback.title',
+      'feedback.body_md',
+      'feedback.status',
+      'feedback.support_count',
+      'feedback.created_at',
+      'feedback.unit_id',
+      'feedback.area_id',
+      'feedback.kecamatan_code',
+      // The cursor keeps the database's full (microsecond) precision; a JavaScript Date would not.
+      sql<number>`(extract(epoch from feedback.created_at) * 1000000)::bigint`.as('created_us'),
+    ])
     .where('feedback.moderation_state', '=', 'published')
     .where('feedback.confidential', '=', false);
   if (filter.kind) q = q.where('feedback.kind', '=', filter.kind);
@@ -272,17 +276,6 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   // Indonesian stemming (pelayanan ~ melayani) or exact words (names, codes).
   const tsq = sql`(websearch_to_tsquery('indonesian', ${query}) || websearch_to_tsquery('simple', ${query}))`;
   if (query) q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
-  const withText = q.select([
-    (query
-      ? sql<string | null>`ts_headline('indonesian', feedback.title, ${tsq}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')`
-      : sql<string | null>`null::text`
-    ).as('title_highlight'),
-    (query
-      ? sql<string | null>`ts_headline('indonesian', feedback.body_md, ${tsq}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=1')`
-      : sql<string | null>`left(feedback.body_md, 220)`
-    ).as('excerpt_highlight'),
-  ]);
-  let page = withText;
   if (after) {
     const cmp: Expression<SqlBool> =
       sort === 'new'
@@ -290,15 +283,46 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
         : sort === 'waiting'
           ? sql<SqlBool>`(feedback.created_at, feedback.id) > (${atMicros(after.v)}, ${after.id})`
           : sql<SqlBool>`(feedback.support_count, feedback.id) < (${after.v}, ${after.id})`;
-    page = page.where(cmp);
+    q = q.where(cmp);
   }
-  page =
+  q =
     sort === 'new'
-      ? page.orderBy('feedback.created_at', 'desc').orderBy('feedback.id', 'desc')
+      ? q.orderBy('feedback.created_at', 'desc').orderBy('feedback.id', 'desc')
       : sort === 'waiting'
-        ? page.orderBy('feedback.created_at', 'asc').orderBy('feedback.id', 'asc')
-        : page.orderBy('feedback.support_count', 'desc').orderBy('feedback.id', 'desc');
-  return page.limit(limit).execute();
+        ? q.orderBy('feedback.created_at', 'asc').orderBy('feedback.id', 'asc')
+        : q.orderBy('feedback.support_count', 'desc').orderBy('feedback.id', 'desc');
+  const page = db
+    .selectFrom(q.limit(limit).as('f'))
+    .leftJoin('units', 'units.id', 'f.unit_id')
+    .leftJoin('areas', 'areas.id', 'f.area_id')
+    .select([
+      'f.id',
+      'f.kind',
+      'f.title',
+      'f.status',
+      'f.support_count',
+      'f.created_at',
+      'f.unit_id',
+      'f.kecamatan_code',
+      'f.created_us',
+      'units.short_name as unit_short_name',
+      'areas.name as area_name',
+      (query
+        ? sql<string | null>`ts_headline('indonesian', f.title, ${tsq}, 'StartSel=<mark>, StopSel=</mark>, HighlightAll=true')`
+        : sql<string | null>`null::text`
+      ).as('title_highlight'),
+      (query
+        ? sql<string | null>`ts_headline('indonesian', f.body_md, ${tsq}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=1')`
+        : sql<string | null>`left(f.body_md, 220)`
+      ).as('excerpt_highlight'),
+    ]);
+  const ordered =
+    sort === 'new'
+      ? page.orderBy('f.created_at', 'desc').orderBy('f.id', 'desc')
+      : sort === 'waiting'
+        ? page.orderBy('f.created_at', 'asc').orderBy('f.id', 'asc')
+        : page.orderBy('f.support_count', 'desc').orderBy('f.id', 'desc');
+  return ordered.execute();
 }
 
 /** Similar published feedback by title (trigram), within the same unit or area when given. */
