@@ -11,6 +11,15 @@ import { clearSessionCookie, LOCALE_COOKIE, sessionCookieName, setSessionCookie,
  * else: permissions are checked per object in the routes; security headers are set by the
  * HTTP server (server/main.ts) for every response, static files included.
  */
+/** The peer's address; unavailable (Astro throws) when the client already hung up. */
+function socketAddress(context: { clientAddress: string }): string | undefined {
+  try {
+    return context.clientAddress;
+  } catch {
+    return undefined;
+  }
+}
+
 export const onRequest = defineMiddleware(async (context, next) => {
   // The health check must answer even when the database is down.
   if (context.url.pathname === '/healthz') return next();
@@ -21,7 +30,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   const cookieLocale = cookies.get(LOCALE_COOKIE)?.value;
   locals.db = db;
-  locals.ip = clientIp(context.request.headers, context.clientAddress, config.trustProxy);
+  locals.ip = clientIp(context.request.headers, socketAddress(context), config.trustProxy);
   locals.user = null;
   locals.session = null;
 

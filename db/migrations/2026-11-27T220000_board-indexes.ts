@@ -18,9 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`create index ${sql.id(`feedback_board_${d}_wait_idx`)} on feedback (${sql.id(d)}, created_at, id) where ${BOARD} and ${OPEN}`.execute(db);
   }
   await sql`alter table feedback alter column search set statistics 1000`.execute(db);
+  // The inbox across all units (moderators), newest first, without a scan of the whole table.
+  await sql`create index feedback_inbox_all_idx on feedback (created_at desc, id desc) where moderation_state in ('published','hidden') and unit_id is not null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists feedback_inbox_all_idx`.execute(db);
   for (const d of DIMENSIONS) await sql`drop index if exists ${sql.id(`feedback_board_${d}_support_idx`)}`.execute(db);
   for (const d of DIMENSIONS) await sql`drop index if exists ${sql.id(`feedback_board_${d}_wait_idx`)}`.execute(db);
   await sql`alter table feedback alter column search set statistics -1`.execute(db);

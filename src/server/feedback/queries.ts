@@ -247,6 +247,28 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   // the database would walk the whole open-items index to find that out.
   if (sort === 'waiting' && (filter.status === 'resolved' || filter.status === 'closed')) return [];
   const query = filter.q ? filter.q.trim() : '';
+  if (!query) return boardPageQuery(db, filter, sort, after, limit, 'none').execute();
+  // Search. The planner guesses how many items match from word frequencies and guesses badly
+  // both ways: words that never occur together ("puskesmas angkot") or at all look common enough
+  // to walk the newest-first index, which then reads the whole board (seconds); words that
+  // always occur together ("lampu jalan mati") look rare, so it collects and sorts tens of
+  // thousands of matches. So: first look among the newest SEARCH_WINDOW items of the listing
+  // (bounded work); a full page there is the answer. Otherwise matches are sparse, and the
+  // GIN index finds them all (forced: index scans in listing order are off for that query).
+  const recent = await boardPageQuery(db, filter, sort, after, limit, 'window').execute();
+  if (recent.length >= limit) return recent;
+  return db.transaction().execute(async (trx) => {
+    await sql`set local enable_indexscan = off`.execute(trx);
+    await sql`set local enable_seqscan = off`.execute(trx);
+    return boardPageQuery(trx, filter, sort, after, limit, 'all').execute();
+  });
+}
+
+/** How many of the newest items of a listing a search looks through before using its index. */
+const SEARCH_WINDOW = 5000;
+
+function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: BoardCursor | null, limit: number, search: 'none' | 'window' | 'all') {
+  const query = filter.q ? filter.q.trim() : '';
   let q = db
     .selectFrom('feedback')
     .select([
@@ -260,6 +282,7 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
       'feedback.unit_id',
       'feedback.area_id',
       'feedback.kecamatan_code',
+      'feedback.search',
       // The cursor keeps the database's full (microsecond) precision; a JavaScript Date would not.
       sql<number>`(extract(epoch from feedback.created_at) * 1000000)::bigint`.as('created_us'),
     ])
@@ -275,7 +298,7 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   if (sort === 'waiting') q = q.where('feedback.status', 'not in', ['resolved', 'closed']);
   // Indonesian stemming (pelayanan ~ melayani) or exact words (names, codes).
   const tsq = sql`(websearch_to_tsquery('indonesian', ${query}) || websearch_to_tsquery('simple', ${query}))`;
-  if (query) q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
+  if (search === 'all') q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
   if (after) {
     const cmp: Expression<SqlBool> =
       sort === 'new'
@@ -291,8 +314,20 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
       : sort === 'waiting'
         ? q.orderBy('feedback.created_at', 'asc').orderBy('feedback.id', 'asc')
         : q.orderBy('feedback.support_count', 'desc').orderBy('feedback.id', 'desc');
+  let inner = q.limit(search === 'window' ? SEARCH_WINDOW : limit).as('f');
+  if (search === 'window') {
+    // The window in listing order, then the matches within it, still in listing order.
+    let w = db.selectFrom(inner).selectAll('f').where(sql<SqlBool>`f.search @@ ${tsq}`);
+    w =
+      sort === 'new'
+        ? w.orderBy('f.created_at', 'desc').orderBy('f.id', 'desc')
+        : sort === 'waiting'
+          ? w.orderBy('f.created_at', 'asc').orderBy('f.id', 'asc')
+          : w.orderBy('f.support_count', 'desc').orderBy('f.id', 'desc');
+    inner = w.limit(limit).as('f');
+  }
   const page = db
-    .selectFrom(q.limit(limit).as('f'))
+    .selectFrom(inner)
     .leftJoin('units', 'units.id', 'f.unit_id')
     .leftJoin('areas', 'areas.id', 'f.area_id')
     .select([
@@ -316,13 +351,11 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
         : sql<string | null>`left(f.body_md, 220)`
       ).as('excerpt_highlight'),
     ]);
-  const ordered =
-    sort === 'new'
-      ? page.orderBy('f.created_at', 'desc').orderBy('f.id', 'desc')
-      : sort === 'waiting'
-        ? page.orderBy('f.created_at', 'asc').orderBy('f.id', 'asc')
-        : page.orderBy('f.support_count', 'desc').orderBy('f.id', 'desc');
-  return ordered.execute();
+  return sort === 'new'
+    ? page.orderBy('f.created_at', 'desc').orderBy('f.id', 'desc')
+    : sort === 'waiting'
+      ? page.orderBy('f.created_at', 'asc').orderBy('f.id', 'asc')
+      : page.orderBy('f.support_count', 'desc').orderBy('f.id', 'desc');
 }
 
 /** Similar published feedback by title (trigram), within the same unit or area when given. */
