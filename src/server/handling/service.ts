@@ -90,29 +90,40 @@ export async function answer(db: Db, ctx: HandlingContext, id: number, input: un
   });
 }
 
-/** An internal note: staff and moderators only, never the reporter or the public. */
-export async function addNote(db: Db, ctx: HandlingContext, id: number, input: unknown) {
+/**
+ * Adds a non-public text event by staff (an internal note, or a question to the reporter)
+ * with its audit entry; `then` runs in the same transaction (e.g. the email to the reporter).
+ */
+async function addStaffText(
+  db: Db,
+  ctx: HandlingContext,
+  id: number,
+  input: unknown,
+  kind: 'note' | 'info_request',
+  auditAction: string,
+  then?: (trx: Db, f: Locked, text: string) => Promise<void>,
+) {
   const v = validate(text, input);
   if (!v.ok) return v;
   return onItem(db, ctx, id, async (trx, f, now) => {
-    await insertEvent(trx, { feedback_id: f.id, kind: 'note', public: false, actor_id: ctx.actor.id, actor_role: ctx.user.role, body_md: v.value.text, body_html: renderMarkdown(v.value.text), at: now });
+    await insertEvent(trx, { feedback_id: f.id, kind, public: false, actor_id: ctx.actor.id, actor_role: ctx.user.role, body_md: v.value.text, body_html: renderMarkdown(v.value.text), at: now });
     await trx.updateTable('feedback').set({ updated_at: now }).where('id', '=', f.id).execute();
-    await recordAudit(trx, ctx.actor, 'feedback.note', { type: 'feedback', id: f.id });
+    await recordAudit(trx, ctx.actor, auditAction, { type: 'feedback', id: f.id });
+    if (then) await then(trx, f, v.value.text);
     return { ok: true, value: null };
   });
 }
 
+/** An internal note: staff and moderators only, never the reporter or the public. */
+export function addNote(db: Db, ctx: HandlingContext, id: number, input: unknown) {
+  return addStaffText(db, ctx, id, input, 'note', 'feedback.note');
+}
+
 /** Asks the reporter for information (shown on their tracking page and emailed). */
-export async function askForInformation(db: Db, ctx: HandlingContext, id: number, input: unknown) {
-  const v = validate(text, input);
-  if (!v.ok) return v;
-  return onItem(db, ctx, id, async (trx, f, now) => {
-    await insertEvent(trx, { feedback_id: f.id, kind: 'info_request', public: false, actor_id: ctx.actor.id, actor_role: ctx.user.role, body_md: v.value.text, body_html: renderMarkdown(v.value.text), at: now });
-    await trx.updateTable('feedback').set({ updated_at: now }).where('id', '=', f.id).execute();
-    await recordAudit(trx, ctx.actor, 'feedback.ask_info', { type: 'feedback', id: f.id });
-    await notifyReporter(trx, f.id, 'feedback_info_request', 'email.info.subject', 'email.info.body', { title: f.title, unit: f.unit_short_name ?? '', question: markdownToText(v.value.text) }, ctx.publicUrl);
-    return { ok: true, value: null };
-  });
+export function askForInformation(db: Db, ctx: HandlingContext, id: number, input: unknown) {
+  return addStaffText(db, ctx, id, input, 'info_request', 'feedback.ask_info', (trx, f, question) =>
+    notifyReporter(trx, f.id, 'feedback_info_request', 'email.info.subject', 'email.info.body', { title: f.title, unit: f.unit_short_name ?? '', question: markdownToText(question) }, ctx.publicUrl),
+  );
 }
 
 /** Marks the item resolved; it closes automatically after the autoclose window. */
