@@ -3,6 +3,8 @@ import * as foundation from './2026-11-27T190000_foundation.ts';
 import * as feedback from './2026-11-27T200000_feedback.ts';
 import * as handling from './2026-11-27T210000_handling.ts';
 import * as boardIndexes from './2026-11-27T220000_board-indexes.ts';
+import * as forums from './2026-11-27T230000_forums.ts';
+import * as coaching from './2026-11-27T231000_coaching.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T200000_feedback': feedback,
   '2026-11-27T210000_handling': handling,
   '2026-11-27T220000_board-indexes': boardIndexes,
+  '2026-11-27T230000_forums': forums,
+  '2026-11-27T231000_coaching': coaching,
 };

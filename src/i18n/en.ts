@@ -1,7 +1,13 @@
+import { coachingEn } from './coaching.ts';
+import { evaluationEn } from './evaluation.ts';
+import { forumsEn } from './forums.ts';
 import type { MessageKey } from './id.ts';
 
 /** English strings; must define every key of the Indonesian dictionary. */
 export const en: Record<MessageKey, string> = {
+  ...forumsEn,
+  ...coachingEn,
+  ...evaluationEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

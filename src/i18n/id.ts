@@ -3,7 +3,14 @@
  * dictionary must have exactly the same keys (checked by the type system).
  * Placeholders are written {name}.
  */
+import { coachingId } from './coaching.ts';
+import { evaluationId } from './evaluation.ts';
+import { forumsId } from './forums.ts';
+
 export const id = {
+  ...forumsId,
+  ...coachingId,
+  ...evaluationId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',

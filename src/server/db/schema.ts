@@ -287,7 +287,224 @@ export interface FeedbackRatingTable {
   updated_at: Generated<Date>;
 }
 
+export type ForumMode = 'in_person' | 'online' | 'hybrid';
+export const FORUM_MODES: readonly ForumMode[] = ['in_person', 'online', 'hybrid'];
+export type ForumStatus = 'draft' | 'published' | 'cancelled' | 'closed';
+export const FORUM_STATUSES: readonly ForumStatus[] = ['draft', 'published', 'cancelled', 'closed'];
+export type SeatPool = 'resident' | 'asn';
+export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
+export type QuestionStatus = 'submitted' | 'selected' | 'declined';
+export type CommitmentStatus = 'open' | 'in_progress' | 'done';
+export const COMMITMENT_STATUSES: readonly CommitmentStatus[] = ['open', 'in_progress', 'done'];
+
+export interface ForumTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  description_md: Generated<string>;
+  description_html: Generated<string>;
+  starts_at: TimestampRequired;
+  ends_at: TimestampRequired;
+  venue: string | null;
+  address: string | null;
+  mode: ForumMode;
+  online_url: string | null;
+  capacity: number;
+  reserved_asn: Generated<number>;
+  resident_taken: Generated<number>;
+  asn_taken: Generated<number>;
+  registration_opens_at: TimestampRequired;
+  registration_closes_at: TimestampRequired;
+  status: Generated<ForumStatus>;
+  sequence: Generated<number>;
+  cancel_reason: string | null;
+  copied_from: number | null;
+  minutes_md: string | null;
+  minutes_html: string | null;
+  minutes_published_at: Date | null;
+  attendee_count: number | null;
+  reminder_sent_at: Date | null;
+  survey_sent_at: Date | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ForumUnitTable {
+  forum_id: number;
+  unit_id: number;
+}
+
+export interface ForumRegistrationTable {
+  id: Generated<number>;
+  forum_id: number;
+  user_id: string | null;
+  walk_in_name: string | null;
+  pool: SeatPool;
+  unit_id: number | null;
+  status: RegistrationStatus;
+  queue_seq: number;
+  code: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  promoted_at: Date | null;
+  cancelled_at: Date | null;
+  checked_in_at: Date | null;
+  checked_in_by: string | null;
+}
+
+export interface ForumAgendaItemTable {
+  id: Generated<number>;
+  forum_id: number;
+  position: number;
+  title: string;
+  note: string | null;
+  unit_id: number | null;
+  question_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface ForumAgendaCitationTable {
+  agenda_item_id: number;
+  feedback_id: number;
+}
+
+export interface ForumCitationInviteTable {
+  forum_id: number;
+  feedback_id: number;
+  invited_at: Generated<Date>;
+}
+
+export interface ForumQuestionTable {
+  id: Generated<number>;
+  forum_id: number;
+  user_id: string | null;
+  unit_id: number | null;
+  feedback_id: number | null;
+  body: string;
+  status: Generated<QuestionStatus>;
+  position: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ForumCommitmentTable {
+  id: Generated<number>;
+  forum_id: number;
+  unit_id: number;
+  body_md: string;
+  body_html: string;
+  status: Generated<CommitmentStatus>;
+  due_on: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ForumCommitmentCitationTable {
+  commitment_id: number;
+  feedback_id: number;
+}
+
+export interface ForumSurveyResponseTable {
+  registration_id: number;
+  forum_id: number;
+  score: number;
+  comment: string | null;
+  created_at: Generated<Date>;
+}
+
+export type CoachingKind = 'workshop' | 'seminar' | 'it_training' | 'mentoring' | 'other';
+export const COACHING_KINDS: readonly CoachingKind[] = ['workshop', 'seminar', 'it_training', 'mentoring', 'other'];
+export type CoachingStatus = 'planned' | 'in_progress' | 'completed' | 'cancelled';
+export const COACHING_STATUSES: readonly CoachingStatus[] = ['planned', 'in_progress', 'completed', 'cancelled'];
+export type PeriodKind = 'month' | 'quarter';
+
+export interface EvaluationFindingTable {
+  id: Generated<number>;
+  unit_id: number;
+  period_kind: PeriodKind;
+  period_start: ColumnType<string, string, string>;
+  title: string;
+  body_md: string;
+  body_html: string;
+  evidence: Json;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EvaluationFindingFeedbackTable {
+  finding_id: number;
+  feedback_id: number;
+}
+
+export interface CoachingActionTable {
+  id: Generated<number>;
+  kind: CoachingKind;
+  title: string;
+  goal_md: string;
+  goal_html: string;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  status: Generated<CoachingStatus>;
+  completed_at: Date | null;
+  commitment_id: number | null;
+  finding_id: number | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CoachingActionUnitTable {
+  action_id: number;
+  unit_id: number;
+}
+
+export interface CoachingParticipantTable {
+  action_id: number;
+  user_id: string;
+  added_at: Generated<Date>;
+  attendance_confirmed_at: Date | null;
+  confirmed_by: string | null;
+}
+
+export interface CoachingProgressReportTable {
+  id: Generated<number>;
+  action_id: number;
+  user_id: string;
+  learned_md: string;
+  learned_html: string;
+  changed_md: string;
+  changed_html: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CoachingFeedbackLinkTable {
+  action_id: number;
+  feedback_id: number;
+  linked_by: string | null;
+  linked_at: Generated<Date>;
+}
+
 export interface Database {
+  forums: ForumTable;
+  forum_units: ForumUnitTable;
+  forum_registrations: ForumRegistrationTable;
+  forum_agenda_items: ForumAgendaItemTable;
+  forum_agenda_citations: ForumAgendaCitationTable;
+  forum_citation_invites: ForumCitationInviteTable;
+  forum_questions: ForumQuestionTable;
+  forum_commitments: ForumCommitmentTable;
+  forum_commitment_citations: ForumCommitmentCitationTable;
+  forum_survey_responses: ForumSurveyResponseTable;
+  evaluation_findings: EvaluationFindingTable;
+  evaluation_finding_feedback: EvaluationFindingFeedbackTable;
+  coaching_actions: CoachingActionTable;
+  coaching_action_units: CoachingActionUnitTable;
+  coaching_participants: CoachingParticipantTable;
+  coaching_progress_reports: CoachingProgressReportTable;
+  coaching_feedback_links: CoachingFeedbackLinkTable;
   holidays: HolidayTable;
   feedback: FeedbackTable;
   feedback_contacts: FeedbackContactTable;
