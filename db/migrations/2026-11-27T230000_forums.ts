@@ -4,9 +4,12 @@ import { type Kysely, sql } from 'kysely';
  * Monthly dialogue forums: the forum (with seat counters that are only changed while its row
  * is locked), participating units, an ordered agenda citing feedback, registrations with a
  * waitlist in arrival order, questions sent ahead, check-in, minutes, commitments per unit
- * and the attendees' satisfaction survey. Frozen once landed.
+ * and the attendees' satisfaction survey; email attachments in the outbox. Frozen once landed.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  // Emails may now carry files (a forum's .ics, a registration's QR code): [{filename, contentType, base64, cid?}].
+  await db.schema.alterTable('outbox').addColumn('attachments', 'jsonb').execute();
+
   await db.schema
     .createTable('forums')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
@@ -170,4 +173,5 @@ export async function down(db: Kysely<any>): Promise<void> {
     'forum_agenda_citations', 'forum_agenda_items', 'forum_registrations', 'forum_units', 'forums',
   ]) await db.schema.dropTable(t).ifExists().execute();
   await sql`drop sequence if exists forum_queue_seq`.execute(db);
+  await db.schema.alterTable('outbox').dropColumn('attachments').execute();
 }

@@ -5,10 +5,12 @@ import { log } from './log.ts';
 import { createTransport, deliverDueEmails } from './notifications/worker.ts';
 import { pruneRateLimits } from './rate-limit/service.ts';
 import { autocloseDue, sendOverdueDigest } from './handling/service.ts';
+import { refreshDirtyMeasures } from './evaluation/service.ts';
+import { sendForumReminders, sendForumSurveys } from './forums/service.ts';
 
 /**
  * Background work of one process: deliver queued emails (every few seconds); close answered
- * feedback nobody replied to and send the daily overdue digest (every minute); prune expired
+ * feedback nobody replied to, send the daily overdue digest, forum reminders and surveys (every minute); prune expired
  * sessions and old rate-limit windows (hourly). Safe to run in every process: messages and
  * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
  * idempotent.
@@ -24,6 +26,10 @@ export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Pro
       lastMinute = Date.now();
       await autocloseDue(db, config.publicUrl);
       await sendOverdueDigest(db, config.handling, config.publicUrl);
+      // Evaluation rollup: recompute the (unit, day) rows marked dirty by triggers.
+      await refreshDirtyMeasures(db);
+      await sendForumReminders(db, config.publicUrl);
+      await sendForumSurveys(db, config.publicUrl);
     }
     while ((await deliverDueEmails(db, transport)) > 0) {
       /* drain the queue */

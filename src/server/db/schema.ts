@@ -118,6 +118,15 @@ export interface OutboxTable {
   claimed_at: Date | null;
   sent_at: Date | null;
   last_error: string | null;
+  attachments: ColumnType<EmailAttachment[] | null, string | null | undefined, string | null>;
+}
+
+/** A file sent with an email; `cid` makes it referable from the HTML part (`<img src="cid:...">`). */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  base64: string;
+  cid?: string;
 }
 
 export type FeedbackKind = 'keluhan' | 'apresiasi' | 'saran' | 'pertanyaan';
@@ -534,3 +543,42 @@ export type UserUpdate = Updateable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+// ---- evaluation (db/migrations/2026-11-27T232000_evaluation.ts); merged into Database above.
+
+export interface UnitDayMeasuresTable {
+  unit_id: number;
+  day: ColumnType<string, string, string>;
+  received: number;
+  keluhan: number;
+  apresiasi: number;
+  saran: number;
+  pertanyaan: number;
+  answered: number;
+  on_time: number;
+  resolved: number;
+  reopened: number;
+  rating_sum: number;
+  rating_count: number;
+  /** 32 buckets: [0..30] working days to the first answer, [31] more than 30. */
+  wd_hist: number[];
+  refreshed_at: Generated<Date>;
+}
+
+export interface MeasuresDirtyTable {
+  unit_id: number;
+  day: ColumnType<string, string, string>;
+  marked_at: Generated<Date>;
+}
+
+export interface FeedbackAnswerDeadlineTable {
+  feedback_id: number;
+  due_at: Date;
+}
+
+// Declaration merging: the evaluation tables join the Database interface without editing it.
+export interface Database {
+  unit_day_measures: UnitDayMeasuresTable;
+  measures_dirty: MeasuresDirtyTable;
+  feedback_answer_deadlines: FeedbackAnswerDeadlineTable;
+}

@@ -9,6 +9,7 @@ export interface OutboxInsert {
   subject: string;
   text_body: string;
   html_body: string;
+  attachments?: string | null;
 }
 
 export async function insertOutbox(db: Db, m: OutboxInsert): Promise<number> {

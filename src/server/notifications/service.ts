@@ -1,12 +1,13 @@
 import { translator, type Locale, type MessageKey } from '../../i18n/index.ts';
 import type { Db } from '../db/index.ts';
-import type { OutboxRow } from '../db/schema.ts';
+import type { EmailAttachment, OutboxRow } from '../db/schema.ts';
 import { insertOutbox, selectOutboxPage } from './queries.ts';
 
 export interface EmailContent {
   subject: string;
   text: string;
   html: string;
+  attachments?: EmailAttachment[];
 }
 
 function escapeHtml(s: string): string {
@@ -62,6 +63,7 @@ export function enqueueEmail(db: Db, to: string, locale: Locale, template: strin
     subject: content.subject,
     text_body: content.text,
     html_body: content.html,
+    attachments: content.attachments?.length ? JSON.stringify(content.attachments) : null,
   });
 }
 

@@ -25,6 +25,7 @@ export function createTransport(smtpUrl: string | undefined, from: string): Tran
       subject: m.subject,
       text: m.text_body,
       html: m.html_body,
+      attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.base64, encoding: 'base64', cid: a.cid })),
       headers: { 'X-Baku-Dengar-Outbox-Id': String(m.id) },
     });
     return 'sent';

@@ -1,0 +1,81 @@
+import QRCode from 'qrcode';
+import { formatDateTime, translator, type Locale, type MessageKey } from '../../i18n/index.ts';
+import type { EmailAttachment } from '../db/schema.ts';
+import type { Db } from '../db/index.ts';
+import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import { forumCalendar } from './calendar.ts';
+import type { ForumRow } from './queries.ts';
+
+/** The URL a registration's QR code holds: the moderators' check-in page with the code filled in. */
+export function checkInUrl(publicUrl: string, slug: string, code: string): string {
+  return `${publicUrl}/forum/${slug}/checkin?kode=${encodeURIComponent(code)}`;
+}
+
+/** The QR code as an SVG string (shown on the confirmation page, no script needed). */
+export function qrSvg(publicUrl: string, slug: string, code: string): Promise<string> {
+  return QRCode.toString(checkInUrl(publicUrl, slug, code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+export async function qrPngAttachment(publicUrl: string, slug: string, code: string): Promise<EmailAttachment> {
+  const png = await QRCode.toBuffer(checkInUrl(publicUrl, slug, code), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 240 });
+  return { filename: `${code}.png`, contentType: 'image/png', base64: png.toString('base64'), cid: 'registration-qr' };
+}
+
+export function icsAttachment(forum: ForumRow, publicUrl: string, locale: Locale): EmailAttachment {
+  const ics = forumCalendar([forum], publicUrl, locale, forum.title);
+  return { filename: `${forum.slug}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', base64: Buffer.from(ics, 'utf8').toString('base64') };
+}
+
+function place(forum: ForumRow, t: ReturnType<typeof translator>): string {
+  const parts = [forum.venue, forum.address].filter(Boolean).join(', ');
+  if (forum.mode === 'online') return t('forum.mode.online');
+  return parts || t(`forum.mode.${forum.mode}`);
+}
+
+/** Placeholders every forum email understands. */
+export function forumParams(forum: ForumRow, publicUrl: string, locale: Locale) {
+  const t = translator(locale);
+  return { forum: forum.title, when: formatDateTime(forum.starts_at, locale), place: place(forum, t), link: `${publicUrl}/forum/${forum.slug}` };
+}
+
+/**
+ * The confirmation after registering (seat or waitlist) or being promoted: with the code,
+ * the QR code (inline image and attachment) and the forum's .ics.
+ */
+export async function enqueueRegistrationEmail(
+  trx: Db,
+  to: { email: string; locale: Locale },
+  forum: ForumRow,
+  reg: { code: string; status: 'registered' | 'waitlisted'; position: number | null },
+  kind: 'registered' | 'waitlisted' | 'promoted',
+  publicUrl: string,
+): Promise<void> {
+  const keys: Record<typeof kind, [MessageKey, MessageKey]> = {
+    registered: ['email.forum.registered.subject', 'email.forum.registered.body'],
+    waitlisted: ['email.forum.waitlisted.subject', 'email.forum.waitlisted.body'],
+    promoted: ['email.forum.promoted.subject', 'email.forum.promoted.body'],
+  };
+  const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], { ...forumParams(forum, publicUrl, to.locale), code: reg.code, position: reg.position ?? '' });
+  const attachments: EmailAttachment[] = [icsAttachment(forum, publicUrl, to.locale)];
+  if (reg.status === 'registered') {
+    attachments.unshift(await qrPngAttachment(publicUrl, forum.slug, reg.code));
+    content.html = content.html.replace('<hr>', `<p><img src="cid:registration-qr" alt="QR ${reg.code}" width="240" height="240"></p><hr>`);
+  }
+  await enqueueEmail(trx, to.email, to.locale, `forum_${kind}`, { ...content, attachments });
+}
+
+/** A message to one registrant about the forum (moved, cancelled, reminder ...). */
+export async function enqueueForumNotice(
+  trx: Db,
+  to: { email: string; locale: Locale },
+  forum: ForumRow,
+  template: string,
+  subjectKey: MessageKey,
+  bodyKey: MessageKey,
+  publicUrl: string,
+  extra: Record<string, string | number> = {},
+  withCalendar = false,
+): Promise<void> {
+  const content = composeEmail(to.locale, subjectKey, bodyKey, { ...forumParams(forum, publicUrl, to.locale), ...extra });
+  await enqueueEmail(trx, to.email, to.locale, template, withCalendar ? { ...content, attachments: [icsAttachment(forum, publicUrl, to.locale)] } : content);
+}
