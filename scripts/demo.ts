@@ -7,6 +7,8 @@ import { openDb } from '../src/server/db/index.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { seedDemoAccounts } from '../src/server/demo/index.ts';
 import { seedDemoFeedback, seedDemoHandling } from '../src/server/demo/feedback.ts';
+import { seedDemoCoaching } from '../src/server/demo/coaching.ts';
+import { seedDemoForums } from '../src/server/demo/forums.ts';
 import { seedReferenceData } from '../src/server/reference/seed.ts';
 
 const config = getConfig();
@@ -19,6 +21,10 @@ try {
   console.log(`Feedback: ${feedback} demo items added.`);
   const handling = await seedDemoHandling(handle.db);
   console.log(`Flags: ${handling.flags}, answer templates: ${handling.templates} added.`);
+  const coaching = await seedDemoCoaching(handle.db);
+  console.log(`Coaching and evaluation: ${coaching.actions} coaching actions, ${coaching.findings} findings added.`);
+  const forums = await seedDemoForums(handle.db);
+  console.log(`Forums: ${forums.forums} added with ${forums.registrations} registrations.`);
   console.log(`Demo data loaded into ${handle.kind === 'pglite' ? config.dataDir : 'DATABASE_URL'}.`);
   console.log('Demo accounts (passwords are new on every run; nothing else prints them):\n');
   console.table(accounts.map((a) => ({ role: a.role, email: a.email, password: a.password, unit: a.unit ?? '' })));

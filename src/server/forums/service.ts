@@ -309,7 +309,10 @@ export async function suggestAgenda(db: Db, forum: q.ForumRow) {
   const unitIds = (await q.selectForumUnits(db, forum.id)).map((u) => u.id);
   const prev = await q.selectPreviousForumStart(db, forum.starts_at);
   const since = prev?.starts_at ?? new Date(forum.starts_at.getTime() - 92 * 86400_000);
-  const [items, themes] = await Promise.all([q.selectAgendaCandidates(db, unitIds, since, 10), q.selectThemes(db, unitIds, since, 2000, 12)]);
+  const [recent, themes] = await Promise.all([q.selectAgendaCandidates(db, unitIds, since, 10), q.selectThemes(db, unitIds, since, 2000, 12)]);
+  // Few new items since the last forum: older unresolved ones still deserve a hearing.
+  const older = recent.length < 10 ? (await q.selectAgendaCandidates(db, unitIds, null, 10)).filter((o) => !recent.some((r) => r.id === o.id)) : [];
+  const items = [...recent.map((r) => ({ ...r, older: false })), ...older.slice(0, 10 - recent.length).map((o) => ({ ...o, older: true }))];
   return { since, items, themes };
 }
 
