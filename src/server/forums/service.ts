@@ -220,7 +220,7 @@ function pick(f: Record<string, unknown>) {
   return out;
 }
 
-/** Publishes a draft (registration then follows its window). */
+/** Publishes a draft (registration then follows its window) and invites the reporters of cited feedback. */
 export async function publishForum(db: Db, ctx: ForumContext, forumId: number): Promise<Result<null> | null> {
   if (!canManageForums(ctx.user)) return null;
   return db.transaction().execute(async (trx) => {
@@ -229,6 +229,9 @@ export async function publishForum(db: Db, ctx: ForumContext, forumId: number): 
     if (f.status !== 'draft') return fail('_form', 'forum.err.notDraft');
     await q.updateForumRow(trx, f.id, { status: 'published' });
     await recordAudit(trx, ctx.actor, 'forum.publish', { type: 'forum', id: f.id }, { before: { status: f.status }, after: { status: 'published' } });
+    // Feedback cited while the forum was a draft: its reporters are invited now.
+    const cited = [...new Set((await q.selectAgendaCitations(trx, f.id)).filter((c) => c.moderation_state === 'published').map((c) => c.id))];
+    await inviteCited(trx, f, cited, ctx.publicUrl);
     return { ok: true, value: null };
   });
 }
