@@ -23,7 +23,7 @@ export async function qrPngAttachment(publicUrl: string, slug: string, code: str
 
 export function icsAttachment(forum: ForumRow, publicUrl: string, locale: Locale): EmailAttachment {
   const ics = forumCalendar([forum], publicUrl, locale, forum.title);
-  return { filename: `${forum.slug}.ics`, contentType: 'text/calendar; charset=utf-8; method=PUBLISH', base64: Buffer.from(ics, 'utf8').toString('base64') };
+  return { filename: `${forum.slug}.ics`, contentType: 'text/calendar; charset=utf-8', base64: Buffer.from(ics, 'utf8').toString('base64') };
 }
 
 function place(forum: ForumRow, t: ReturnType<typeof translator>): string {

@@ -30,6 +30,10 @@ export function lockForum(trx: Db, id: number) {
   return trx.selectFrom('forums').select(FORUM_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+export function deleteForum(db: Db, id: number) {
+  return db.deleteFrom('forums').where('id', '=', id).execute();
+}
+
 export function slugExists(db: Db, slug: string) {
   return db.selectFrom('forums').select('id').where('slug', '=', slug).executeTakeFirst();
 }
@@ -481,7 +485,7 @@ export async function selectSurveyResults(db: Db, forumId: number) {
 export function selectForumsDueReminder(db: Db, now: Date, until: Date) {
   return db
     .selectFrom('forums')
-    .select(['id'])
+    .select(['id', 'starts_at'])
     .where('status', '=', 'published')
     .where('reminder_sent_at', 'is', null)
     .where('starts_at', '>', now)

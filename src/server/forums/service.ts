@@ -113,23 +113,46 @@ const forumSchema = z
     registration_opens_at: z.string().transform((v, c) => parseWitLocal(v) ?? (c.addIssue({ code: 'custom', message: 'forum.err.dateTime' }), z.NEVER)),
     registration_closes_at: z.string().transform((v, c) => parseWitLocal(v) ?? (c.addIssue({ code: 'custom', message: 'forum.err.dateTime' }), z.NEVER)),
     unit_ids: z.array(z.coerce.number().int().positive()).min(1, { message: 'forum.err.units' }).max(60),
-  })
-  .superRefine((v, c) => {
-    if (v.ends_at <= v.starts_at) c.addIssue({ code: 'custom', path: ['ends_at'], message: 'forum.err.endsBeforeStart' });
-    if (v.registration_closes_at <= v.registration_opens_at) c.addIssue({ code: 'custom', path: ['registration_closes_at'], message: 'forum.err.windowOrder' });
-    else if (v.registration_closes_at > v.ends_at) c.addIssue({ code: 'custom', path: ['registration_closes_at'], message: 'forum.err.windowAfterEnd' });
-    if (v.mode !== 'online' && !v.venue) c.addIssue({ code: 'custom', path: ['venue'], message: 'forum.err.venueRequired' });
-    if (v.mode !== 'in_person') {
-      if (!v.online_url) c.addIssue({ code: 'custom', path: ['online_url'], message: 'forum.err.onlineUrlRequired' });
-      else if (!/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(v.online_url)) c.addIssue({ code: 'custom', path: ['online_url'], message: 'forum.err.onlineUrl' });
-    }
   });
 
 export type ForumInput = Record<string, string | string[] | undefined>;
 
+/**
+ * The checks across fields (times in order, venue and link as the mode requires), on the
+ * values as typed. They run whatever else is wrong: as a zod refinement they were skipped
+ * whenever another field failed (an empty date, say), so the moderator learnt of a missing
+ * venue only after fixing everything else. Each check runs when its own fields parse.
+ */
+function crossFieldErrors(input: ForumInput): FieldErrors {
+  const text = (k: string) => (typeof input[k] === 'string' ? (input[k] as string).trim() : '');
+  const at = (k: string) => parseWitLocal(text(k));
+  const [starts, ends, opens, closes] = [at('starts_at'), at('ends_at'), at('registration_opens_at'), at('registration_closes_at')];
+  const errors: FieldErrors = {};
+  if (starts && ends && ends <= starts) errors.ends_at = { key: 'forum.err.endsBeforeStart' };
+  if (opens && closes && closes <= opens) errors.registration_closes_at = { key: 'forum.err.windowOrder' };
+  else if (closes && ends && closes > ends) errors.registration_closes_at = { key: 'forum.err.windowAfterEnd' };
+  const mode = text('mode');
+  if ((FORUM_MODES as readonly string[]).includes(mode)) {
+    if (mode !== 'online' && !text('venue')) errors.venue = { key: 'forum.err.venueRequired' };
+    if (mode !== 'in_person') {
+      const url = text('online_url');
+      if (!url) errors.online_url = { key: 'forum.err.onlineUrlRequired' };
+      else if (!/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url)) errors.online_url = { key: 'forum.err.onlineUrl' };
+    }
+  }
+  return errors;
+}
+
 async function validateForum(db: Db, input: ForumInput): Promise<Result<z.output<typeof forumSchema>>> {
   const v = validate(forumSchema, { ...input, unit_ids: toArray(input.unit_ids) });
-  if (!v.ok) return v;
+  const cross = crossFieldErrors(input);
+  if (!v.ok || Object.keys(cross).length > 0) {
+    // A field's own message first; listed in the order of the form.
+    const merged: FieldErrors = { ...cross, ...(v.ok ? {} : v.errors) };
+    const order = Object.keys(forumSchema.shape);
+    const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+    return { ok: false, errors: Object.fromEntries(Object.entries(merged).sort(([a], [b]) => rank(a) - rank(b))) };
+  }
   const known = await q.selectActiveUnitIds(db, v.value.unit_ids);
   if (known.length !== new Set(v.value.unit_ids).size) return fail('unit_ids', 'forum.err.units');
   return v;
@@ -246,6 +269,8 @@ export async function cancelForum(db: Db, ctx: ForumContext, forumId: number, in
     const f = await q.lockForum(trx, forumId);
     if (!f) return null;
     if (f.status === 'cancelled' || f.status === 'closed') return fail('_form', 'forum.err.notEditable');
+    // A draft was never announced: cancelling would publish it (as cancelled) in every calendar.
+    if (f.status === 'draft') return fail('_form', 'forum.err.draftDelete');
     await q.updateForumRow(trx, f.id, { status: 'cancelled', cancel_reason: reason, sequence: f.sequence + 1 });
     await recordAudit(trx, ctx.actor, 'forum.cancel', { type: 'forum', id: f.id }, { before: { status: f.status }, after: { status: 'cancelled', reason } });
     let notified = 0;
@@ -257,6 +282,19 @@ export async function cancelForum(db: Db, ctx: ForumContext, forumId: number, in
       }
     }
     return { ok: true, value: { notified } };
+  });
+}
+
+/** Deletes a draft (never public, so nobody registered or was told about it). */
+export async function deleteDraftForum(db: Db, ctx: ForumContext, forumId: number): Promise<Result<null> | null> {
+  if (!canManageForums(ctx.user)) return null;
+  return db.transaction().execute(async (trx) => {
+    const f = await q.lockForum(trx, forumId);
+    if (!f) return null;
+    if (f.status !== 'draft') return fail('_form', 'forum.err.notDraft');
+    await q.deleteForum(trx, f.id);
+    await recordAudit(trx, ctx.actor, 'forum.delete_draft', { type: 'forum', id: f.id }, { before: { slug: f.slug, title: f.title, starts_at: f.starts_at } });
+    return { ok: true, value: null };
   });
 }
 
@@ -346,6 +384,8 @@ export async function addAgendaItem(db: Db, ctx: ForumContext, forumId: number, 
     const f = await q.lockForum(trx, forumId);
     if (!f) return null;
     if (f.status === 'cancelled' || f.status === 'closed') return fail('_form', 'forum.err.notEditable');
+    // The form offers the participating units; anything else (an unknown id would break the foreign key) is refused.
+    if (v.value.unit_id !== null && !(await q.selectForumUnits(trx, f.id)).some((u) => u.id === v.value.unit_id)) return fail('unit_id', 'forum.err.unitNotInForum');
     const citable = await q.selectCitableFeedback(trx, ids);
     if (citable.length !== ids.length) return fail('feedback_ids', 'forum.err.feedbackNotCitable');
     const item = await q.insertAgendaItem(trx, { forum_id: f.id, position: await q.nextAgendaPosition(trx, f.id), title: v.value.title, note: v.value.note, unit_id: v.value.unit_id, question_id: null });
@@ -497,7 +537,9 @@ const commitmentSchema = z.object({
     .optional()
     .transform((v, c) => {
       if (!v) return null;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) return (c.addIssue({ code: 'custom', message: 'forum.err.dueOn' }), z.NEVER);
+      // Date.parse rolls 2027-02-30 over to 2 March and accepts year 0; PostgreSQL refuses both (a 500).
+      const t = /^\d{4}-\d{2}-\d{2}$/.test(v) && v >= '2000-01-01' && v <= '2999-12-31' ? Date.parse(v) : Number.NaN;
+      if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v) return (c.addIssue({ code: 'custom', message: 'forum.err.dueOn' }), z.NEVER);
       return v;
     }),
   feedback_ids: z.string().optional().default(''),
@@ -592,12 +634,15 @@ export const countAttendees = q.countCheckedIn;
  * 09.00 WIT on the day before (or as soon as the worker runs after that), never after the start.
  */
 export async function sendForumReminders(db: Db, publicUrl: string, now = new Date()): Promise<number> {
-  const witNow = new Date(now.getTime() + 9 * 3600_000);
-  // Forums starting before the end of tomorrow (WIT), once it is 09.00 today.
-  if (witNow.getUTCHours() < 9) return 0;
-  const endOfTomorrow = new Date(Date.UTC(witNow.getUTCFullYear(), witNow.getUTCMonth(), witNow.getUTCDate() + 2) - 9 * 3600_000);
+  // Due from 09.00 WIT on the day before the forum (or at once if the worker runs later, even
+  // on the day itself), until the forum starts.
+  const dueFrom = (startsAt: Date) => {
+    const w = new Date(startsAt.getTime() + 9 * 3600_000);
+    return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate() - 1, 9) - 9 * 3600_000);
+  };
+  const candidates = (await q.selectForumsDueReminder(db, now, new Date(now.getTime() + 48 * 3600_000))).filter((f) => now >= dueFrom(f.starts_at));
   let sent = 0;
-  for (const { id } of await q.selectForumsDueReminder(db, now, endOfTomorrow)) {
+  for (const { id } of candidates) {
     sent += await db.transaction().execute(async (trx) => {
       if (!(await q.claimReminder(trx, id, now))) return 0;
       const f = (await q.selectForumById(trx, id))!;
