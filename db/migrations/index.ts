@@ -5,6 +5,7 @@ import * as handling from './2026-11-27T210000_handling.ts';
 import * as boardIndexes from './2026-11-27T220000_board-indexes.ts';
 import * as forums from './2026-11-27T230000_forums.ts';
 import * as coaching from './2026-11-27T231000_coaching.ts';
+import * as evaluation from './2026-11-27T232000_evaluation.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T220000_board-indexes': boardIndexes,
   '2026-11-27T230000_forums': forums,
   '2026-11-27T231000_coaching': coaching,
+  '2026-11-27T232000_evaluation': evaluation,
 };

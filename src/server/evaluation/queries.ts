@@ -1,0 +1,403 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { CoachingKind, CoachingStatus, CommitmentStatus, FeedbackKind, HandlingStatus, ModerationState } from '../db/schema.ts';
+import { emptySums, HIST_BUCKETS, SUM_COLUMNS, type PeriodKind, type Sums } from './measures.ts';
+
+/**
+ * Every SQL statement of the evaluation domain. Dashboards read `unit_day_measures` (a few rows
+ * per unit and day) and the live overdue index, never the whole feedback table; the refresh
+ * reads only the feedback of dirty (unit, day) pairs through feedback_unit_idx.
+ */
+
+// ---- refresh of the rollup
+
+export interface DirtyPair {
+  unit_id: number;
+  day: string;
+}
+
+/** Takes up to `limit` dirty pairs off the queue (skipping pairs another process holds). */
+export async function claimDirty(db: Db, limit: number): Promise<DirtyPair[]> {
+  const r = await sql<DirtyPair>`
+    delete from measures_dirty
+    where (unit_id, day) in (select unit_id, day from measures_dirty order by marked_at, unit_id, day limit ${limit} for update skip locked)
+    returning unit_id, day::text as day`.execute(db);
+  return r.rows;
+}
+
+export async function anyDirty(db: Db): Promise<boolean> {
+  const r = await db.selectFrom('measures_dirty').select('unit_id').limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function countDirty(db: Db): Promise<number> {
+  const r = await db.selectFrom('measures_dirty').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export interface ItemFacts {
+  unit_id: number;
+  day: string;
+  kind: FeedbackKind;
+  status: HandlingStatus;
+  created_at: Date;
+  assigned_at: Date | null;
+  first_response_at: Date | null;
+  due_at: Date | null;
+  score: number | null;
+  reopened: boolean;
+}
+
+/** The counted items received on the given (unit, WIT day) pairs, with what the measures need. */
+export async function selectItemFacts(db: Db, pairs: DirtyPair[]): Promise<ItemFacts[]> {
+  if (pairs.length === 0) return [];
+  const units = `{${pairs.map((p) => p.unit_id).join(',')}}`;
+  const days = `{${pairs.map((p) => p.day).join(',')}}`;
+  // LATERAL: one index range scan (feedback_unit_idx / feedback_inbox_idx) per pair, whatever
+  // the number of pairs; a plain join lets the planner pick a scan of the whole table.
+  const r = await sql<ItemFacts>`
+    select d.unit_id, d.day::text as day, f.kind, f.status, f.created_at, f.assigned_at, f.first_response_at,
+      coalesce(dl.due_at, f.answer_due_at) as due_at, rt.score,
+      exists (select 1 from feedback_events e where e.feedback_id = f.id and e.kind = 'reopened') as reopened
+    from unnest(${units}::int[], ${days}::date[]) as d(unit_id, day)
+    cross join lateral (
+      select x.id, x.kind, x.status, x.created_at, x.assigned_at, x.first_response_at, x.answer_due_at
+      from feedback x
+      where x.unit_id = d.unit_id
+        and x.created_at >= ((d.day::timestamp - interval '9 hours') at time zone 'UTC')
+        and x.created_at < (((d.day + 1)::timestamp - interval '9 hours') at time zone 'UTC')
+        and x.moderation_state in ('published', 'hidden')
+      offset 0
+    ) f
+    left join feedback_answer_deadlines dl on dl.feedback_id = f.id
+    left join feedback_ratings rt on rt.feedback_id = f.id`.execute(db);
+  return r.rows;
+}
+
+/** Writes the rollup rows of several (unit, day) pairs in one statement. */
+export async function upsertDayMeasures(db: Db, rows: Array<{ unit_id: number; day: string; sums: Sums }>): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('unit_day_measures')
+    .values(rows.map((r) => ({ unit_id: r.unit_id, day: r.day, ...Object.fromEntries(SUM_COLUMNS.map((c) => [c, r.sums[c]])), wd_hist: sql<number[]>`${`{${r.sums.wd_hist.join(',')}}`}::int[]` })) as never)
+    .onConflict((oc) =>
+      oc.columns(['unit_id', 'day']).doUpdateSet({
+        ...Object.fromEntries(SUM_COLUMNS.map((c) => [c, sql.ref(`excluded.${c}`)])),
+        wd_hist: sql.ref('excluded.wd_hist'),
+        refreshed_at: sql`now()`,
+      } as never),
+    )
+    .execute();
+}
+
+/** Removes the rollup rows of (unit, day) pairs left without items. */
+export async function deleteDayMeasures(db: Db, pairs: DirtyPair[]): Promise<void> {
+  if (pairs.length === 0) return;
+  await sql`delete from unit_day_measures m using unnest(${`{${pairs.map((p) => p.unit_id).join(',')}}`}::int[], ${`{${pairs.map((p) => p.day).join(',')}}`}::date[]) as d(unit_id, day)
+    where m.unit_id = d.unit_id and m.day = d.day`.execute(db);
+}
+
+export async function selectAllHolidayDates(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('holidays').select('date').execute();
+  return new Set(rows.map((r) => r.date));
+}
+
+// ---- reading the rollup
+
+export interface SumsRow extends Sums {
+  unit_id: number | null;
+  period: string | null;
+}
+
+/**
+ * Sums of the rollup over days [from, to), optionally only some units, grouped by unit and/or
+ * by month or quarter. Two statements: the scalar sums, and the histogram summed element-wise
+ * (unnest ... with ordinality), merged here.
+ */
+export async function selectSums(
+  db: Db,
+  opts: { from: string; to: string; unitIds?: readonly number[]; byUnit?: boolean; period?: PeriodKind | null; histogram?: boolean },
+): Promise<SumsRow[]> {
+  if (opts.unitIds && opts.unitIds.length === 0) return [];
+  const unitExpr = opts.byUnit ? sql`m.unit_id` : sql`null::int`;
+  const periodExpr = opts.period ? sql`date_trunc(${opts.period}, m.day::timestamp)::date::text` : sql`null::text`;
+  const unitFilter = opts.unitIds ? sql`and m.unit_id = any(${`{${opts.unitIds.join(',')}}`}::int[])` : sql``;
+  const cols = sql.join(SUM_COLUMNS.map((c) => sql`coalesce(sum(m.${sql.ref(c)}), 0)::int as ${sql.ref(c)}`));
+  const scalar = await sql<Omit<SumsRow, 'wd_hist'>>`
+    select ${unitExpr} as unit_id, ${periodExpr} as period, ${cols}
+    from unit_day_measures m
+    where m.day >= ${opts.from}::date and m.day < ${opts.to}::date ${unitFilter}
+    group by 1, 2`.execute(db);
+  // The histogram (for medians) costs an unnest of 32 values per row: skipped when not needed
+  // (e.g. city-wide trends over a year, which show no median).
+  if (opts.histogram === false) return scalar.rows.map((r) => ({ ...emptySums(), ...r, unit_id: r.unit_id, period: r.period, wd_hist: new Array(HIST_BUCKETS).fill(0) }));
+  const hist = await sql<{ unit_id: number | null; period: string | null; i: number; n: number }>`
+    select ${unitExpr} as unit_id, ${periodExpr} as period, h.i::int as i, sum(h.n)::int as n
+    from unit_day_measures m cross join lateral unnest(m.wd_hist) with ordinality as h(n, i)
+    where m.day >= ${opts.from}::date and m.day < ${opts.to}::date ${unitFilter} and h.n > 0
+    group by 1, 2, 3`.execute(db);
+  const key = (u: number | null, p: string | null) => `${u ?? ''}|${p ?? ''}`;
+  const out = new Map<string, SumsRow>();
+  for (const r of scalar.rows) {
+    const row: SumsRow = { ...emptySums(), ...r, unit_id: r.unit_id, period: r.period };
+    row.wd_hist = new Array(HIST_BUCKETS).fill(0);
+    out.set(key(r.unit_id, r.period), row);
+  }
+  for (const h of hist.rows) {
+    const row = out.get(key(h.unit_id, h.period));
+    if (row && h.i >= 1 && h.i <= HIST_BUCKETS) row.wd_hist[h.i - 1] = h.n;
+  }
+  return [...out.values()];
+}
+
+/** Overdue now, per unit (live; an index range scan of feedback_answer_due_idx). */
+export async function selectOverdueByUnit(db: Db, now: Date): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('feedback')
+    .select(['unit_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('first_response_at', 'is', null)
+    .where('status', 'in', ['assigned', 'in_progress', 'reopened'])
+    .where('answer_due_at', '<', now)
+    .where('moderation_state', 'in', ['published', 'hidden'])
+    .where('unit_id', 'is not', null)
+    .groupBy('unit_id')
+    .execute();
+  return new Map(rows.map((r) => [r.unit_id!, Number(r.n)]));
+}
+
+// ---- units
+
+export interface UnitInfo {
+  id: number;
+  slug: string;
+  short_name: string;
+  name: string;
+  sector: string;
+  kind: string;
+  active: boolean;
+}
+
+export function selectUnits(db: Db): Promise<UnitInfo[]> {
+  return db.selectFrom('units').select(['id', 'slug', 'short_name', 'name', 'sector', 'kind', 'active']).orderBy('sector').orderBy('short_name').execute();
+}
+
+export function selectUnitBySlug(db: Db, slug: string): Promise<UnitInfo | undefined> {
+  return db.selectFrom('units').select(['id', 'slug', 'short_name', 'name', 'sector', 'kind', 'active']).where('slug', '=', slug).executeTakeFirst();
+}
+
+// ---- coaching actions (read only; the coaching domain owns them)
+
+export interface ActionRow {
+  id: number;
+  kind: CoachingKind;
+  title: string;
+  starts_on: string;
+  ends_on: string;
+  status: CoachingStatus;
+  completed_at: Date | null;
+  finding_id: number | null;
+}
+
+const actionCols = ['coaching_actions.id', 'coaching_actions.kind', 'coaching_actions.title', 'coaching_actions.starts_on', 'coaching_actions.ends_on', 'coaching_actions.status', 'coaching_actions.completed_at', 'coaching_actions.finding_id'] as const;
+
+export function selectCompletedActions(db: Db): Promise<ActionRow[]> {
+  return db.selectFrom('coaching_actions').select(actionCols).where('status', '=', 'completed').orderBy('ends_on', 'desc').orderBy('id', 'desc').limit(200).execute();
+}
+
+/** (action, unit) pairs of the given actions. */
+export function selectActionUnits(db: Db, actionIds: readonly number[]): Promise<Array<{ action_id: number; unit_id: number }>> {
+  if (actionIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('coaching_action_units').select(['action_id', 'unit_id']).where('action_id', 'in', actionIds).execute();
+}
+
+/** Units targeted by a coaching action (not cancelled) whose dates overlap [from, to]. */
+export async function selectCoachedUnitIds(db: Db, from: string, to: string): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('coaching_action_units')
+    .innerJoin('coaching_actions', 'coaching_actions.id', 'coaching_action_units.action_id')
+    .select('coaching_action_units.unit_id')
+    .distinct()
+    .where('coaching_actions.status', '!=', 'cancelled')
+    .where('coaching_actions.starts_on', '<=', to)
+    .where('coaching_actions.ends_on', '>=', from)
+    .execute();
+  return new Set(rows.map((r) => r.unit_id));
+}
+
+/** Coaching actions targeting a unit (public scorecard: no participants). */
+export function selectActionsForUnit(db: Db, unitId: number): Promise<ActionRow[]> {
+  return db
+    .selectFrom('coaching_actions')
+    .innerJoin('coaching_action_units', 'coaching_action_units.action_id', 'coaching_actions.id')
+    .select(actionCols)
+    .where('coaching_action_units.unit_id', '=', unitId)
+    .where('coaching_actions.status', '!=', 'cancelled')
+    .orderBy('coaching_actions.starts_on', 'desc')
+    .limit(50)
+    .execute();
+}
+
+export function selectActionsOfFinding(db: Db, findingId: number): Promise<ActionRow[]> {
+  return db.selectFrom('coaching_actions').select(actionCols).where('finding_id', '=', findingId).orderBy('starts_on').execute();
+}
+
+// ---- forum commitments (read only; the forums domain owns them)
+
+export interface CommitmentRow {
+  id: number;
+  body_html: string;
+  status: CommitmentStatus;
+  due_on: string | null;
+  forum_slug: string;
+  forum_title: string;
+  forum_starts_at: Date;
+}
+
+export function selectCommitmentsForUnit(db: Db, unitId: number): Promise<CommitmentRow[]> {
+  return db
+    .selectFrom('forum_commitments')
+    .innerJoin('forums', 'forums.id', 'forum_commitments.forum_id')
+    .select(['forum_commitments.id', 'forum_commitments.body_html', 'forum_commitments.status', 'forum_commitments.due_on', 'forums.slug as forum_slug', 'forums.title as forum_title', 'forums.starts_at as forum_starts_at'])
+    .where('forum_commitments.unit_id', '=', unitId)
+    .where('forums.status', '!=', 'draft')
+    .orderBy('forums.starts_at', 'desc')
+    .limit(50)
+    .execute();
+}
+
+// ---- findings
+
+export interface FindingRow {
+  id: number;
+  unit_id: number;
+  unit_short_name: string;
+  unit_slug: string;
+  period_kind: PeriodKind;
+  period_start: string;
+  title: string;
+  body_html: string;
+  evidence: unknown;
+  created_at: Date;
+  created_by_name: string | null;
+}
+
+function findingsBase(db: Db) {
+  return db
+    .selectFrom('evaluation_findings')
+    .innerJoin('units', 'units.id', 'evaluation_findings.unit_id')
+    .leftJoin('users', 'users.id', 'evaluation_findings.created_by')
+    .select([
+      'evaluation_findings.id',
+      'evaluation_findings.unit_id',
+      'units.short_name as unit_short_name',
+      'units.slug as unit_slug',
+      'evaluation_findings.period_kind',
+      'evaluation_findings.period_start',
+      'evaluation_findings.title',
+      'evaluation_findings.body_html',
+      'evaluation_findings.evidence',
+      'evaluation_findings.created_at',
+      'users.display_name as created_by_name',
+    ]);
+}
+
+export function selectFinding(db: Db, id: number): Promise<FindingRow | undefined> {
+  return findingsBase(db).where('evaluation_findings.id', '=', id).executeTakeFirst() as Promise<FindingRow | undefined>;
+}
+
+export async function selectFindings(db: Db, limit = 50): Promise<Array<FindingRow & { followups: number }>> {
+  const rows = (await findingsBase(db)
+    .select((eb) => eb.selectFrom('coaching_actions').select(eb.fn.countAll<number>().as('n')).whereRef('coaching_actions.finding_id', '=', 'evaluation_findings.id').as('followups'))
+    .orderBy('evaluation_findings.created_at', 'desc')
+    .limit(limit)
+    .execute()) as Array<FindingRow & { followups: number }>;
+  return rows.map((r) => ({ ...r, followups: Number(r.followups) }));
+}
+
+export async function insertFinding(
+  db: Db,
+  f: { unit_id: number; period_kind: PeriodKind; period_start: string; title: string; body_md: string; body_html: string; evidence: unknown; created_by: string | null },
+  feedbackIds: readonly number[],
+): Promise<number> {
+  const row = await db
+    .insertInto('evaluation_findings')
+    .values({ ...f, evidence: JSON.stringify(f.evidence) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (feedbackIds.length) await db.insertInto('evaluation_finding_feedback').values(feedbackIds.map((feedback_id) => ({ finding_id: row.id, feedback_id }))).execute();
+  return row.id;
+}
+
+/** Feedback cited by a finding: number, kind, status, date (titles are for staff; see the page). */
+export function selectFindingFeedback(db: Db, findingId: number) {
+  return db
+    .selectFrom('evaluation_finding_feedback')
+    .innerJoin('feedback', 'feedback.id', 'evaluation_finding_feedback.feedback_id')
+    .select(['feedback.id', 'feedback.title', 'feedback.kind', 'feedback.status', 'feedback.created_at'])
+    .where('evaluation_finding_feedback.finding_id', '=', findingId)
+    .orderBy('feedback.id')
+    .execute();
+}
+
+/** Which of these feedback ids exist, are counted (published/hidden) and belong to the unit. */
+export async function selectCountedFeedbackIds(db: Db, unitId: number, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('feedback')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('unit_id', '=', unitId)
+    .where('moderation_state', 'in', ['published', 'hidden'])
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+// ---- exports
+
+export interface FeedbackExportRow {
+  id: number;
+  created_at: Date;
+  kind: FeedbackKind;
+  unit: string | null;
+  sector: string | null;
+  kecamatan: string | null;
+  status: HandlingStatus;
+  moderation_state: ModerationState;
+  first_response_at: Date | null;
+  answer_due_at: Date | null;
+  support_count: number;
+  rating: number | null;
+}
+
+/**
+ * One page of the feedback export (keyset on id), received in [from, to). Selects only the
+ * exported columns: no title, body, names, contact, tracking code, author or officer named.
+ */
+export function selectFeedbackExportPage(db: Db, opts: { from: Date; to: Date; afterId: number; limit: number }): Promise<FeedbackExportRow[]> {
+  return db
+    .selectFrom('feedback')
+    .leftJoin('units', 'units.id', 'feedback.unit_id')
+    .leftJoin('areas', (j) => j.onRef('areas.code', '=', 'feedback.kecamatan_code').on('areas.kind', '=', 'kecamatan'))
+    .leftJoin('feedback_answer_deadlines', 'feedback_answer_deadlines.feedback_id', 'feedback.id')
+    .leftJoin('feedback_ratings', 'feedback_ratings.feedback_id', 'feedback.id')
+    .select([
+      'feedback.id',
+      'feedback.created_at',
+      'feedback.kind',
+      'units.short_name as unit',
+      sql<string | null>`coalesce(feedback.sector, units.sector)`.as('sector'),
+      'areas.name as kecamatan',
+      'feedback.status',
+      'feedback.moderation_state',
+      'feedback.first_response_at',
+      sql<Date | null>`coalesce(feedback.answer_due_at, feedback_answer_deadlines.due_at)`.as('answer_due_at'),
+      'feedback.support_count',
+      'feedback_ratings.score as rating',
+    ])
+    .where('feedback.id', '>', opts.afterId)
+    .where('feedback.created_at', '>=', opts.from)
+    .where('feedback.created_at', '<', opts.to)
+    .orderBy('feedback.id')
+    .limit(opts.limit)
+    .execute();
+}
