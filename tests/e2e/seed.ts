@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { ACCOUNTS, E2E_EMAIL_DOMAIN, SEED_BULK, SEED_FEEDBACK, type FixtureAccount, type SeedFeedback } from './fixtures.ts';
+import { FORUM_ACCOUNTS, SEED_FORUMS, type SeedForum } from './forum-fixtures.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.chdir(root);
@@ -166,6 +167,65 @@ async function seedFeedback(db: Db): Promise<number> {
   return n;
 }
 
+// ---- forums (tests/e2e/forums*.spec.ts; data in tests/e2e/forum-fixtures.ts) ----------------
+
+/**
+ * Schedules SEED_FORUMS through createForum (published at once, or left a draft), gives each
+ * its fixed slug, then registers, checks in and publishes minutes as each entry says.
+ */
+async function seedForums(db: Db): Promise<number> {
+  const { createForum, publishMinutes } = await import('../../src/server/forums/service.ts');
+  const { registerForForum, checkInByCode } = await import('../../src/server/forums/registration.ts');
+  const { toWitLocal } = await import('../../src/server/forums/codes.ts');
+  const moderator = await sessionUser(db, FORUM_ACCOUNTS.moderator);
+  const actorOf = (u: { id: string; displayName: string; email: string }) => ({ id: u.id, label: `${u.displayName} <${u.email}>`, ip: null });
+  const now = Date.now();
+  const at = (hours: number) => new Date(now + hours * 3600_000);
+  let n = 0;
+  for (const f of Object.values(SEED_FORUMS) as SeedForum[]) {
+    const unitIds = await Promise.all(f.units.map(async (u) => String(await unitId(db, u))));
+    const created = await createForum(db, { user: moderator, actor: actorOf(moderator), publicUrl: config.publicUrl }, {
+      title: f.title,
+      description: `Forum dialog warga dan ${f.units.join(', ')}.`,
+      starts_at: toWitLocal(at(f.startsInHours)),
+      ends_at: toWitLocal(at(f.startsInHours + f.hours)),
+      mode: 'in_person',
+      venue: f.venue,
+      address: 'Kota Ambon',
+      online_url: '',
+      capacity: String(f.capacity),
+      reserved_asn: String(f.reservedAsn),
+      registration_opens_at: toWitLocal(at(f.opensInHours)),
+      registration_closes_at: toWitLocal(at(f.closesInHours)),
+      unit_ids: unitIds,
+      publish: f.status === 'published' ? '1' : '',
+    });
+    if (!created.ok) throw new Error(`e2e seed: createForum(${f.slug}) failed: ${JSON.stringify(created.errors)}`);
+    const forumId = created.value.id;
+    await db.updateTable('forums').set({ slug: f.slug }).where('id', '=', forumId).execute();
+    const codes = new Map<string, string>();
+    for (const name of f.registrants ?? []) {
+      const who = await sessionUser(db, FORUM_ACCOUNTS[name]);
+      // Registered while the window was open (an hour after it opened).
+      const r = await registerForForum(db, { user: who, actor: actorOf(who), publicUrl: config.publicUrl, now: at(f.opensInHours + 1) }, forumId);
+      if (!r?.ok) throw new Error(`e2e seed: registerForForum(${f.slug}, ${name}) failed: ${JSON.stringify(r)}`);
+      codes.set(name, r.value.code);
+    }
+    for (const name of f.checkedIn ?? []) {
+      const r = await checkInByCode(db, { user: moderator, actor: actorOf(moderator), publicUrl: config.publicUrl }, forumId, codes.get(name)!);
+      if (!r?.ok) throw new Error(`e2e seed: checkInByCode(${f.slug}, ${name}) failed: ${JSON.stringify(r)}`);
+    }
+    if (f.minutes) {
+      const r = await publishMinutes(db, { user: moderator, actor: actorOf(moderator), publicUrl: config.publicUrl }, forumId, { minutes: f.minutes });
+      if (!r?.ok) throw new Error(`e2e seed: publishMinutes(${f.slug}) failed: ${JSON.stringify(r)}`);
+    }
+    n++;
+  }
+  return n;
+}
+
+// ---- end of forums ------------------------------------------------------------------------
+
 try {
   await migrateToLatest(handle.db);
   await seedReferenceData(handle.db);
@@ -187,11 +247,15 @@ try {
     await sql`update feedback set duplicate_of = null`.execute(handle.db);
     await sql`delete from feedback`.execute(handle.db);
     await sql`delete from answer_templates`.execute(handle.db);
+    // Forums of an earlier run (forums spec): seeded again below; those the tests scheduled go too.
+    await sql`delete from forums where slug like 'e2e-forum-%' or created_by in (select id from users where email = ${FORUM_ACCOUNTS.moderator.email})`.execute(handle.db);
   }
   const done: string[] = [];
   for (const a of Object.values(ACCOUNTS)) done.push(`${a.email} (${a.role}${a.unit ? ` ${a.unit}` : ''}): ${await upsertAccount(handle.db, a)}`);
+  for (const a of Object.values(FORUM_ACCOUNTS)) done.push(`${a.email} (${a.role}${a.unit ? ` ${a.unit}` : ''}): ${await upsertAccount(handle.db, a)}`);
   const feedback = await seedFeedback(handle.db);
-  process.stdout.write(`e2e seed (${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''}):\n  ${done.join('\n  ')}\n  ${feedback} feedback items\n`);
+  const forums = await seedForums(handle.db);
+  process.stdout.write(`e2e seed (${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''}):\n  ${done.join('\n  ')}\n  ${feedback} feedback items\n  ${forums} forums\n`);
 } finally {
   await handle.close();
 }
