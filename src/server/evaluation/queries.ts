@@ -151,17 +151,18 @@ export async function selectSums(
 }
 
 /** Overdue now, per unit (live; an index range scan of feedback_answer_due_idx). */
-export async function selectOverdueByUnit(db: Db, now: Date): Promise<Map<number, number>> {
-  const rows = await db
+export async function selectOverdueByUnit(db: Db, now: Date, unitId?: number): Promise<Map<number, number>> {
+  let q = db
     .selectFrom('feedback')
     .select(['unit_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('first_response_at', 'is', null)
     .where('status', 'in', ['assigned', 'in_progress', 'reopened'])
     .where('answer_due_at', '<', now)
     .where('moderation_state', 'in', ['published', 'hidden'])
-    .where('unit_id', 'is not', null)
-    .groupBy('unit_id')
-    .execute();
+    .where('unit_id', 'is not', null);
+  // One unit (its scorecard): read only its rows instead of counting every unit's.
+  if (unitId !== undefined) q = q.where('unit_id', '=', unitId);
+  const rows = await q.groupBy('unit_id').execute();
   return new Map(rows.map((r) => [r.unit_id!, Number(r.n)]));
 }
 

@@ -434,25 +434,28 @@ export const listFindings = q.selectFindings;
 
 // ---- public
 
+const PUBLIC_REFRESH_PAIRS = 200;
+
 /** The public scorecard of a unit: aggregates only. Null for an unknown slug. */
 export async function unitScorecard(db: Db, slug: string, now = new Date()) {
   const unit = await q.selectUnitBySlug(db, slug);
   if (!unit) return null;
-  const pending = await ensureFresh(db);
+  // A public page does little refresh work itself (the worker drains the queue every minute).
+  const pending = await ensureFresh(db, PUBLIC_REFRESH_PAIRS);
   const today = witDate(now);
   const [months, quarters, actions, commitments, overdue] = await Promise.all([
     periodSeries(db, 'month', 12, { unitIds: [unit.id], today }),
     periodSeries(db, 'quarter', 4, { unitIds: [unit.id], today }),
     q.selectActionsForUnit(db, unit.id),
     q.selectCommitmentsForUnit(db, unit.id),
-    q.selectOverdueByUnit(db, now),
+    q.selectOverdueByUnit(db, now, unit.id),
   ]);
   return { unit, months, quarters, actions, commitments, overdueNow: overdue.get(unit.id) ?? 0, pending };
 }
 
 /** Units by sector with headline figures over the last 90 days (public index). */
 export async function unitDirectory(db: Db, now = new Date()) {
-  await ensureFresh(db);
+  await ensureFresh(db, PUBLIC_REFRESH_PAIRS);
   const today = witDate(now);
   const [units, sums] = await Promise.all([q.selectUnits(db), sumsByUnit(db, addDays(today, -89), addDays(today, 1))]);
   const bySector = new Map<string, Array<{ unit: q.UnitInfo; measures: Measures }>>();
