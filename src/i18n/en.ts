@@ -32,6 +32,7 @@ export const en: Record<MessageKey, string> = {
   'home.forums.text': 'Register for a forum, send questions ahead and read the minutes.',
   'home.coaching.title': 'Civil-servant coaching',
   'home.coaching.text': "Residents' feedback shapes the coaching of civil servants: workshops, seminars, IT-based training and mentoring.",
+  'home.scorecards': 'Every unit\'s service scorecard',
   'home.units': '{units} service units and {areas} areas in Kota Ambon',
   'home.welcome': 'Welcome, {name}.',
 

@@ -35,6 +35,7 @@ export const id = {
   'home.forums.text': 'Daftar forum, kirim pertanyaan lebih dahulu, dan baca notulanya.',
   'home.coaching.title': 'Pembinaan ASN',
   'home.coaching.text': 'Masukan warga menjadi dasar pembinaan ASN: lokakarya, seminar, pelatihan berbasis TI dan pendampingan.',
+  'home.scorecards': 'Rapor layanan setiap unit',
   'home.units': '{units} unit layanan dan {areas} wilayah di Kota Ambon',
   'home.welcome': 'Selamat datang, {name}.',
 
