@@ -6,6 +6,7 @@ import * as boardIndexes from './2026-11-27T220000_board-indexes.ts';
 import * as forums from './2026-11-27T230000_forums.ts';
 import * as coaching from './2026-11-27T231000_coaching.ts';
 import * as evaluation from './2026-11-27T232000_evaluation.ts';
+import * as overdueIndex from './2026-11-27T233000_overdue-index.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T230000_forums': forums,
   '2026-11-27T231000_coaching': coaching,
   '2026-11-27T232000_evaluation': evaluation,
+  '2026-11-27T233000_overdue-index': overdueIndex,
 };

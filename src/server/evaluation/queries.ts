@@ -150,19 +150,17 @@ export async function selectSums(
   return [...out.values()];
 }
 
-/** Overdue now, per unit (live; an index range scan of feedback_answer_due_idx). */
+/** Overdue now, per unit (live; an index-only count on feedback_overdue_unit_idx). */
 export async function selectOverdueByUnit(db: Db, now: Date, unitId?: number): Promise<Map<number, number>> {
-  let q = db
-    .selectFrom('feedback')
-    .select(['unit_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('first_response_at', 'is', null)
-    .where('status', 'in', ['assigned', 'in_progress', 'reopened'])
-    .where('answer_due_at', '<', now)
-    .where('moderation_state', 'in', ['published', 'hidden'])
-    .where('unit_id', 'is not', null);
-  // One unit (its scorecard): read only its rows instead of counting every unit's.
-  if (unitId !== undefined) q = q.where('unit_id', '=', unitId);
-  const rows = await q.groupBy('unit_id').execute();
+  // The conditions are written as literals so that they match the partial index
+  // feedback_overdue_unit_idx (unit_id, answer_due_at): an index-only count per unit.
+  const rows = (
+    await sql<{ unit_id: number; n: number }>`
+      select unit_id, count(*)::int as n from feedback
+      where first_response_at is null and status in ('assigned','in_progress','reopened') and moderation_state in ('published','hidden')
+        and unit_id ${unitId === undefined ? sql`is not null` : sql`= ${unitId}`} and answer_due_at < ${now}
+      group by unit_id`.execute(db)
+  ).rows;
   return new Map(rows.map((r) => [r.unit_id!, Number(r.n)]));
 }
 
