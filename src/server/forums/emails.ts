@@ -12,8 +12,10 @@ export function checkInUrl(publicUrl: string, slug: string, code: string): strin
 }
 
 /** The QR code as an SVG string (shown on the confirmation page, no script needed). */
-export function qrSvg(publicUrl: string, slug: string, code: string): Promise<string> {
-  return QRCode.toString(checkInUrl(publicUrl, slug, code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+export async function qrSvg(publicUrl: string, slug: string, code: string): Promise<string> {
+  const svg = await QRCode.toString(checkInUrl(publicUrl, slug, code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  // An image with a name for assistive technology: the code it stands for (codes are [0-9A-Z-]).
+  return svg.replace('<svg ', `<svg role="img" aria-label="QR ${code}" `);
 }
 
 export async function qrPngAttachment(publicUrl: string, slug: string, code: string): Promise<EmailAttachment> {
@@ -21,8 +23,9 @@ export async function qrPngAttachment(publicUrl: string, slug: string, code: str
   return { filename: `${code}.png`, contentType: 'image/png', base64: png.toString('base64'), cid: 'registration-qr' };
 }
 
-export function icsAttachment(forum: ForumRow, publicUrl: string, locale: Locale): EmailAttachment {
-  const ics = forumCalendar([forum], publicUrl, locale, forum.title);
+/** The forum's .ics; the online link only for someone with a seat (`onlineLink`), as on the page. */
+export function icsAttachment(forum: ForumRow, publicUrl: string, locale: Locale, onlineLink: boolean): EmailAttachment {
+  const ics = forumCalendar([forum], publicUrl, locale, forum.title, { onlineLink });
   return { filename: `${forum.slug}.ics`, contentType: 'text/calendar; charset=utf-8', base64: Buffer.from(ics, 'utf8').toString('base64') };
 }
 
@@ -56,7 +59,7 @@ export async function enqueueRegistrationEmail(
     promoted: ['email.forum.promoted.subject', 'email.forum.promoted.body'],
   };
   const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], { ...forumParams(forum, publicUrl, to.locale), code: reg.code, position: reg.position ?? '' });
-  const attachments: EmailAttachment[] = [icsAttachment(forum, publicUrl, to.locale)];
+  const attachments: EmailAttachment[] = [icsAttachment(forum, publicUrl, to.locale, reg.status === 'registered')];
   if (reg.status === 'registered') {
     attachments.unshift(await qrPngAttachment(publicUrl, forum.slug, reg.code));
     content.html = content.html.replace('<hr>', `<p><img src="cid:registration-qr" alt="QR ${reg.code}" width="240" height="240"></p><hr>`);
@@ -64,10 +67,13 @@ export async function enqueueRegistrationEmail(
   await enqueueEmail(trx, to.email, to.locale, `forum_${kind}`, { ...content, attachments });
 }
 
-/** A message to one registrant about the forum (moved, cancelled, reminder ...). */
+/**
+ * A message to one registrant about the forum (moved, cancelled, reminder ...). The attached
+ * .ics carries the online link only when `to.seated` (registered, not waitlisted).
+ */
 export async function enqueueForumNotice(
   trx: Db,
-  to: { email: string; locale: Locale },
+  to: { email: string; locale: Locale; seated?: boolean },
   forum: ForumRow,
   template: string,
   subjectKey: MessageKey,
@@ -77,5 +83,5 @@ export async function enqueueForumNotice(
   withCalendar = false,
 ): Promise<void> {
   const content = composeEmail(to.locale, subjectKey, bodyKey, { ...forumParams(forum, publicUrl, to.locale), ...extra });
-  await enqueueEmail(trx, to.email, to.locale, template, withCalendar ? { ...content, attachments: [icsAttachment(forum, publicUrl, to.locale)] } : content);
+  await enqueueEmail(trx, to.email, to.locale, template, withCalendar ? { ...content, attachments: [icsAttachment(forum, publicUrl, to.locale, to.seated === true)] } : content);
 }
