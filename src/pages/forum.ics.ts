@@ -2,7 +2,10 @@ import type { APIRoute } from 'astro';
 import { forumCalendar } from '../server/forums/calendar.ts';
 import { listFeedForums } from '../server/forums/service.ts';
 
-/** The subscribable feed of every published forum (cancelled ones stay, marked cancelled). */
+/**
+ * The subscribable feed of every published forum (cancelled ones stay, marked cancelled).
+ * Public and cached: without the online links, which are for registered people only.
+ */
 export const GET: APIRoute = async ({ locals }) => {
   const forums = await listFeedForums(locals.db);
   const body = forumCalendar(forums, locals.requestContext.publicUrl, locals.locale, locals.t('forum.feedName'));

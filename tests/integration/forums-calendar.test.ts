@@ -62,7 +62,7 @@ describeEachDb('forums: iCalendar (feed and email attachments) read back with no
 
   it('times in WIT with a VTIMEZONE (10.00 WIT = 01.00Z), stable UID, SEQUENCE 0, place, online link and page', async () => {
     const f = await makeForum(db(), mod, { starts: wit('2027-05-12T10:00'), hours: 2, mode: 'hybrid', unitIds: [dinkes] });
-    const text = forumCalendar([f], PUBLIC_URL, 'id', 'Forum Baku Dengar');
+    const text = forumCalendar([f], PUBLIC_URL, 'id', 'Forum Baku Dengar', { onlineLink: true });
     expect(text).toContain('DTSTART;TZID=Asia/Jayapura:20270512T100000');
     expect(text).toContain('DTEND;TZID=Asia/Jayapura:20270512T120000');
     const { all } = parse(text);
@@ -94,7 +94,7 @@ describeEachDb('forums: iCalendar (feed and email attachments) read back with no
 
   it('online only: the link is the location; in person: no link anywhere', async () => {
     const online = await makeForum(db(), mod, { mode: 'online', onlineUrl: 'https://zoom.example.id/j/123', unitIds: [dinkes] });
-    const ev = onlyEvent(forumCalendar([online], PUBLIC_URL, 'en', 'x'));
+    const ev = onlyEvent(forumCalendar([online], PUBLIC_URL, 'en', 'x', { onlineLink: true }));
     expect(ev.location).toBe('https://zoom.example.id/j/123');
     expect(ev.description).toContain('Online link: https://zoom.example.id/j/123');
     const inPerson = await makeForum(db(), mod, { mode: 'in_person', unitIds: [dinkes] });

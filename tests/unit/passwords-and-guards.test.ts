@@ -28,6 +28,11 @@ describe('safeNext', () => {
     ['/admin/pengguna?role=asn', '/admin/pengguna?role=asn'],
     ['//evil.example/x', '/'],
     ['/\\evil.example', '/'],
+    // Browsers drop tabs and newlines from URLs: "/<TAB>/evil.example" is "//evil.example".
+    ['/\t/evil.example/x', '/'],
+    ['/\n/evil.example', '/'],
+    ['/\r\n/evil.example', '/'],
+    ['/x\\y', '/'],
     ['https://evil.example', '/'],
     ['', '/'],
     [null, '/'],

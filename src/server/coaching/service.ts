@@ -3,6 +3,7 @@ import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { COACHING_KINDS, COACHING_STATUSES, type CoachingKind, type CoachingStatus } from '../db/schema.ts';
+import { canViewFinding } from '../evaluation/permissions.ts';
 import { canViewAsStaff, isPublic } from '../feedback/permissions.ts';
 import { fail, validate, type FieldErrors, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
@@ -169,7 +170,8 @@ export async function getCoachingAction(db: Db, user: SessionUser | null, id: nu
     evidence,
     reports: reports.filter((r) => canReadProgressReport(user, r.user_id)),
     commitment: commitment ?? null,
-    finding: finding ?? null,
+    // A finding is read by coordinators and its unit's staff only (a joint action has participants of other units).
+    finding: finding && canViewFinding(user, finding) ? finding : null,
     /** Whether this viewer writes a progress report here. */
     canReport: canReportProgress(user, participants.some((p) => p.user_id === user?.id) ? { userId: user!.id, actionStatus: action.status } : null),
   };

@@ -332,7 +332,7 @@ export function selectFindingFeedback(db: Db, findingId: number) {
   return db
     .selectFrom('evaluation_finding_feedback')
     .innerJoin('feedback', 'feedback.id', 'evaluation_finding_feedback.feedback_id')
-    .select(['feedback.id', 'feedback.title', 'feedback.kind', 'feedback.status', 'feedback.created_at'])
+    .select(['feedback.id', 'feedback.title', 'feedback.kind', 'feedback.status', 'feedback.created_at', 'feedback.unit_id', 'feedback.moderation_state'])
     .where('evaluation_finding_feedback.finding_id', '=', findingId)
     .orderBy('feedback.id')
     .execute();

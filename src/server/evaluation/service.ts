@@ -3,6 +3,7 @@ import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import { witDate, workingDayDeadline, workingDaysBetween } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
+import { canViewAsStaff } from '../feedback/permissions.ts';
 import { fail, validate, type Result } from '../forms.ts';
 import { log } from '../log.ts';
 import { renderMarkdown } from '../markdown.ts';
@@ -421,11 +422,16 @@ export async function recordFinding(db: Db, user: SessionUser, actor: Actor, inp
   return { ok: true, value: id };
 }
 
-/** A finding with its evidence, cited feedback and follow-up actions; null when this person may not see it. */
+/**
+ * A finding with its evidence, cited feedback and follow-up actions; null when this person may
+ * not see it. The unit's staff see only the cited items they may open now (an item moved to
+ * another unit since, or rejected, is no longer theirs to read).
+ */
 export async function getFinding(db: Db, user: SessionUser | null, id: number) {
   const f = await q.selectFinding(db, id);
   if (!f || !canViewFinding(user, f)) return null;
-  const [feedback, followups] = await Promise.all([q.selectFindingFeedback(db, id), q.selectActionsOfFinding(db, id)]);
+  const [cited, followups] = await Promise.all([q.selectFindingFeedback(db, id), q.selectActionsOfFinding(db, id)]);
+  const feedback = cited.filter((c) => canViewAsStaff(user, c));
   const evidence = (typeof f.evidence === 'string' ? JSON.parse(f.evidence) : f.evidence) as Partial<Evidence>;
   return { finding: f, evidence, feedback, followups };
 }

@@ -16,8 +16,13 @@ const wit = (d: Date) => DateTime.fromJSDate(d).setZone(TIME_ZONE);
  * An iCalendar document (RFC 5545) of forums, times in WIT with its VTIMEZONE. SEQUENCE is
  * the forum's `sequence` (raised on every change a calendar shows); a cancelled forum stays
  * in the feed with STATUS:CANCELLED so subscribed calendars remove it.
+ *
+ * The online link is for registered people (and the moderators) only, as on the forum page:
+ * it is written only with `onlineLink: true` (a seated registrant's email, their own .ics);
+ * public documents (the feed, the .ics for anyone) leave it out.
  */
-export function forumCalendar(forums: ForumRow[], publicUrl: string, locale: Locale, name: string): string {
+export function forumCalendar(forums: ForumRow[], publicUrl: string, locale: Locale, name: string, opts: { onlineLink?: boolean } = {}): string {
+  const withLink = opts.onlineLink === true;
   const t = translator(locale);
   const cal = ical({ name, prodId: { company: 'Pemerintah Kota Ambon', product: 'Baku Dengar', language: locale.toUpperCase() }, ttl: 3600 });
   // VTIMEZONE for the events' zone, but no calendar-wide zone: DTSTAMP and LAST-MODIFIED stay in UTC.
@@ -25,7 +30,7 @@ export function forumCalendar(forums: ForumRow[], publicUrl: string, locale: Loc
   for (const f of forums) {
     const url = `${publicUrl}/forum/${f.slug}`;
     const place = [f.venue, f.address].filter(Boolean).join(', ');
-    const online = f.mode !== 'in_person' && f.online_url ? f.online_url : null;
+    const online = withLink && f.mode !== 'in_person' && f.online_url ? f.online_url : null;
     const description = [markdownToText(f.description_md ?? ''), online ? `${t('forum.onlineLink')}: ${online}` : '', url].filter(Boolean).join('\n\n');
     cal.createEvent({
       id: forumUid(f, publicUrl),

@@ -21,7 +21,13 @@ export function newRegistrationCode(): string {
 export function normalizeRegistrationCode(input: string): string | null {
   let s = input.trim();
   const fromUrl = /[?&]kode=([^&#\s]+)/i.exec(s);
-  if (fromUrl) s = decodeURIComponent(fromUrl[1]!);
+  if (fromUrl) {
+    try {
+      s = decodeURIComponent(fromUrl[1]!);
+    } catch {
+      return null; // a broken escape ("%E0%A4%A"): not a code
+    }
+  }
   const raw = s.toUpperCase().replace(/[^0-9A-Z]/g, '');
   const body = raw.startsWith('F') && raw.length === 9 ? raw.slice(1) : raw;
   if (body.length !== 8) return null;

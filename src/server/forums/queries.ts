@@ -375,6 +375,7 @@ export function selectQuestions(db: Db, forumId: number, filter: { unitId?: numb
     .select([
       'forum_questions.id', 'forum_questions.body', 'forum_questions.status', 'forum_questions.position', 'forum_questions.created_at',
       'forum_questions.unit_id', 'forum_questions.feedback_id', 'forum_questions.user_id', 'units.short_name as unit_short_name', 'feedback.title as feedback_title',
+      'feedback.moderation_state as feedback_moderation_state', 'feedback.confidential as feedback_confidential', 'feedback.unit_id as feedback_unit_id',
     ])
     .where('forum_questions.forum_id', '=', forumId);
   if (filter.unitId !== undefined) q = q.where('forum_questions.unit_id', '=', filter.unitId);

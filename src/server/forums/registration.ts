@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import type { SeatPool } from '../db/schema.ts';
 import { fail, type Result } from '../forms.ts';
+import { hit, RATE_RULES } from '../rate-limit/service.ts';
 import { newRegistrationCode, normalizeRegistrationCode } from './codes.ts';
 import { enqueueRegistrationEmail } from './emails.ts';
 import { canCheckIn, seatPoolFor } from './permissions.ts';
@@ -47,11 +48,14 @@ async function insertWithFreshCode(trx: Db, v: Omit<Parameters<typeof q.insertRe
 /**
  * Takes a seat in the person's pool, or a place on its waitlist when the pool is full.
  * Refused (with a message for the form) outside the registration window, for a cancelled or
- * closed forum, for someone already registered or waitlisted, and for anyone without a pool.
+ * closed forum, for someone already registered or waitlisted, for anyone without a pool, and
+ * (err.rateLimited) after RATE_RULES.forumRegisterPerAccount attempts in its window.
  * Returns null when the forum does not exist or is a draft (the route answers 404).
  */
 export async function registerForForum(db: Db, ctx: SeatContext, forumId: number): Promise<Result<RegistrationOutcome> | null> {
   const now = ctx.now ?? new Date();
+  const limit = await hit(db, [[RATE_RULES.forumRegisterPerAccount, ctx.user.id]], now);
+  if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
   return db.transaction().execute(async (trx) => {
     const f = await q.lockForum(trx, forumId);
     if (!f || f.status === 'draft') return null;

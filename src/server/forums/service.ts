@@ -5,6 +5,7 @@ import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { COMMITMENT_STATUSES, FORUM_MODES, type CommitmentStatus, type ForumStatus } from '../db/schema.ts';
 import { fail, validate, type FieldErrors, type Result } from '../forms.ts';
+import { canViewAsStaff, isPublic } from '../feedback/permissions.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { notifyReporter } from '../moderation/service.ts';
 import { forumSlug, oneMonthLater, parseWitLocal } from './codes.ts';
@@ -228,7 +229,7 @@ export async function updateForum(db: Db, ctx: ForumContext, forumId: number, in
       if (moved) {
         const updated = (await q.selectForumById(trx, f.id))!;
         for (const r of await q.selectRegistrantsToNotify(trx, f.id)) {
-          await enqueueForumNotice(trx, { email: r.email, locale: r.locale }, updated, 'forum_changed', 'email.forum.changed.subject', 'email.forum.changed.body', ctx.publicUrl, {}, true);
+          await enqueueForumNotice(trx, { email: r.email, locale: r.locale, seated: r.status === 'registered' }, updated, 'forum_changed', 'email.forum.changed.subject', 'email.forum.changed.body', ctx.publicUrl, {}, true);
           notified++;
         }
       }
@@ -277,7 +278,7 @@ export async function cancelForum(db: Db, ctx: ForumContext, forumId: number, in
     if (f.status === 'published') {
       const updated = (await q.selectForumById(trx, f.id))!;
       for (const r of await q.selectRegistrantsToNotify(trx, f.id)) {
-        await enqueueForumNotice(trx, { email: r.email, locale: r.locale }, updated, 'forum_cancelled', 'email.forum.cancelled.subject', 'email.forum.cancelled.body', ctx.publicUrl, { reason }, true);
+        await enqueueForumNotice(trx, { email: r.email, locale: r.locale, seated: r.status === 'registered' }, updated, 'forum_cancelled', 'email.forum.cancelled.subject', 'email.forum.cancelled.body', ctx.publicUrl, { reason }, true);
         notified++;
       }
     }
@@ -432,6 +433,7 @@ export async function moveAgendaItem(db: Db, ctx: ForumContext, forumId: number,
     const order = agenda.map((a) => a.id);
     [order[i], order[j]] = [order[j]!, order[i]!];
     for (const [k, id] of order.entries()) await q.setAgendaPosition(trx, id, k + 1);
+    await recordAudit(trx, ctx.actor, 'forum.agenda_move', { type: 'forum', id: forumId }, { after: { item: itemId, dir, position: j + 1 } });
     return { ok: true, value: null };
   });
 }
@@ -473,12 +475,21 @@ export async function submitQuestion(db: Db, ctx: ForumContext, forumId: number,
   });
 }
 
-/** Questions a person may see: moderators all, a participating unit's staff theirs, a resident their own. */
+/**
+ * Questions a person may see: moderators all, a participating unit's staff theirs, a resident
+ * their own. The feedback a question cites (the asker's own, maybe still pending, confidential
+ * or about another unit) is named only to those who may open it: moderators, the asker, and
+ * otherwise only when it is public or the viewer's unit's verified item.
+ */
 export async function questionsFor(db: Db, user: SessionUser, forum: q.ForumRow) {
   const unitIds = (await q.selectForumUnits(db, forum.id)).map((u) => u.id);
   if (canManageForums(user)) return q.selectQuestions(db, forum.id, {});
-  if (canSeeUnitQuestions(user, unitIds)) return q.selectQuestions(db, forum.id, { unitId: user.unitId! });
-  return q.selectQuestions(db, forum.id, { userId: user.id });
+  const rows = canSeeUnitQuestions(user, unitIds) ? await q.selectQuestions(db, forum.id, { unitId: user.unitId! }) : await q.selectQuestions(db, forum.id, { userId: user.id });
+  return rows.map((r) => {
+    if (r.feedback_id === null || r.user_id === user.id) return r;
+    const cited = { moderation_state: r.feedback_moderation_state ?? 'rejected', confidential: r.feedback_confidential ?? true, unit_id: r.feedback_unit_id };
+    return isPublic(cited) || canViewAsStaff(user, cited) ? r : { ...r, feedback_id: null, feedback_title: null };
+  });
 }
 
 export const ownFeedbackForQuestions = (db: Db, userId: string) => q.selectOwnFeedback(db, userId);
@@ -671,6 +682,7 @@ export async function sendForumSurveys(db: Db, publicUrl: string, now = new Date
       for (const a of attendees) {
         await enqueueForumNotice(trx, { email: a.email, locale: a.locale }, f, 'forum_survey', 'email.forum.survey.subject', 'email.forum.survey.body', publicUrl, { surveyLink: `${publicUrl}/forum/${f.slug}/survei` });
       }
+      await recordAudit(trx, SYSTEM_ACTOR, 'forum.surveys', { type: 'forum', id }, { after: { emails: attendees.length } });
       return attendees.length;
     });
   }

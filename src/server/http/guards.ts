@@ -1,9 +1,12 @@
 import type { AstroGlobal } from 'astro';
 import type { SessionUser } from '../accounts/sessions.ts';
 
-/** Only same-site paths may be redirect targets (no open redirects). */
+/**
+ * Only same-site paths may be redirect targets (no open redirects). Browsers read a backslash
+ * as a slash and drop tabs and newlines, so "/\\evil" and "/<TAB>/evil" mean "//evil": refused.
+ */
 export function safeNext(next: string | null | undefined, fallback = '/'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (!next || !next.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(next)) return fallback;
   return next;
 }
 

@@ -24,6 +24,12 @@ export const RATE_RULES = {
   supportPerAccount: { name: 'support:account', limit: 60, windowSeconds: 3600 },
   flagPerAddress: { name: 'flag:ip', limit: 20, windowSeconds: 3600 },
   flagPerAccount: { name: 'flag:account', limit: 20, windowSeconds: 3600 },
+  /**
+   * Forum registrations (every one emails the account's address, which nobody verified, with
+   * attachments): register/cancel cycles must not become a mail cannon. Questions (5 per
+   * person and forum) and the survey (once per attendee) are bounded by their own rules.
+   */
+  forumRegisterPerAccount: { name: 'forum-register:account', limit: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, RateRule>;
 
 /**
