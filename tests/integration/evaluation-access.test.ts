@@ -84,6 +84,10 @@ describeEachDb('evaluation access and exports', (get) => {
   });
 
   it('records a finding with evidence; coordinators and the unit’s ASN read it, nobody else', async () => {
+    for (const who of [asnOwn, resident]) {
+      const refused = await recordFinding(db(), who.user, who.actor, { unit: String(unit), periodKind: 'month', period: '2026-10', title: 'Judul temuan', body: 'Isi temuan.' });
+      expect(refused).toEqual({ ok: false, errors: { _form: { key: 'error.403.text', params: undefined } } });
+    }
     const bad = await recordFinding(db(), coordinator.user, coordinator.actor, { unit: String(unit), periodKind: 'month', period: '2026-13', title: 'Judul temuan', body: 'Isi.' });
     expect(errorKeys(errorsOf(bad))).toEqual({ period: 'eval.err.period' });
     const wrongUnit = await recordFinding(db(), coordinator.user, coordinator.actor, { unit: String(unit), periodKind: 'month', period: '2026-10', title: 'Judul temuan', body: 'Isi.', feedback: `${cited}, ${foreign}` });
@@ -130,7 +134,9 @@ describeEachDb('evaluation access and exports', (get) => {
   });
 
   it('records who downloaded the feedback export', async () => {
-    const text = await readStream(await exportFeedbackCsv(db(), coordinator.actor, wit('2026-10-01T00:00'), wit('2026-11-01T00:00')));
+    expect(await exportFeedbackCsv(db(), asnOwn.user, asnOwn.actor, wit('2026-10-01T00:00'), wit('2026-11-01T00:00'))).toBeNull();
+    expect(await exportFeedbackCsv(db(), resident.user, resident.actor, wit('2026-10-01T00:00'), wit('2026-11-01T00:00'))).toBeNull();
+    const text = await readStream((await exportFeedbackCsv(db(), coordinator.user, coordinator.actor, wit('2026-10-01T00:00'), wit('2026-11-01T00:00')))!);
     expect(csvRows(text).slice(1).map((r) => Number(r[0]))).toContain(cited);
     const audit = await db().selectFrom('audit_log').selectAll().where('action', '=', 'evaluation.export_feedback').where('actor_id', '=', coordinator.row.id).execute();
     expect(audit).toHaveLength(1);

@@ -29,7 +29,7 @@ import {
   type PeriodKind,
   type Sums,
 } from './measures.ts';
-import { canViewFinding } from './permissions.ts';
+import { canExportEvaluation, canRecordFinding, canViewFinding } from './permissions.ts';
 import * as q from './queries.ts';
 import { feedbackCsvStream } from './csv.ts';
 
@@ -382,6 +382,8 @@ const findingSchema = z.object({
  * measures for the period, so later data does not change what the finding rests on. Audited.
  */
 export async function recordFinding(db: Db, user: SessionUser, actor: Actor, input: unknown): Promise<Result<number>> {
+  // The route checks too; the service refuses on its own as a second line of defence.
+  if (!canRecordFinding(user)) return fail('_form', 'error.403.text');
   const v = validate(findingSchema, input);
   if (!v.ok) return v;
   const kind = v.value.periodKind;
@@ -477,7 +479,8 @@ export async function unitDirectory(db: Db, now = new Date()) {
  * The feedback export for coordinators (columns in csv.ts, no personal data); the download is
  * recorded in the audit log with its range.
  */
-export async function exportFeedbackCsv(db: Db, actor: Actor, from: Date, to: Date): Promise<ReadableStream<Uint8Array>> {
+export async function exportFeedbackCsv(db: Db, user: SessionUser, actor: Actor, from: Date, to: Date): Promise<ReadableStream<Uint8Array> | null> {
+  if (!canExportEvaluation(user)) return null;
   await recordAudit(db, actor, 'evaluation.export_feedback', { type: 'feedback', id: null }, { after: { from: from.toISOString(), to: to.toISOString() } });
   return feedbackCsvStream(db, from, to);
 }

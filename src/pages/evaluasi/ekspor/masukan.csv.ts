@@ -18,7 +18,9 @@ export const GET: APIRoute = async ({ locals, url, redirect }) => {
   const sampai = url.searchParams.get('sampai') ?? '';
   const to = DAY.test(sampai) && !Number.isNaN(Date.parse(sampai)) ? new Date(Date.parse(`${sampai}T00:00:00+09:00`) + 86400_000) : new Date();
   const from = DAY.test(dari) && !Number.isNaN(Date.parse(dari)) ? new Date(`${dari}T00:00:00+09:00`) : new Date(to.getTime() - 365 * 86400_000);
-  return new Response(await exportFeedbackCsv(locals.db, actorOf(locals.user, locals.ip), from, to), {
+  const body = await exportFeedbackCsv(locals.db, locals.user, actorOf(locals.user, locals.ip), from, to);
+  if (!body) return new Response('Forbidden', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  return new Response(body, {
     status: 200,
     headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="masukan.csv"', 'Cache-Control': 'private, no-store' },
   });
