@@ -7,6 +7,7 @@ import { ensureFresh, measuresOf, periodEnd, periodLabel, periodStartOf, type Ev
 import * as evalq from '../evaluation/queries.ts';
 import { idempotencyHash, trackingCodeFor, trackingHash } from '../feedback/tracking-code.ts';
 import { renderMarkdown } from '../markdown.ts';
+import { rng } from './feedback.ts';
 
 /**
  * The coaching and evaluation part of the demo (`npm run demo`): a year of feedback for a few
@@ -28,16 +29,6 @@ import { renderMarkdown } from '../markdown.ts';
 const DEMO_ACTOR: Actor = { id: null, label: 'npm run demo', ip: null };
 const MARKER = 'Pelatihan pelayanan prima loket KTP-el';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Quality {
   complaints: number;

@@ -60,7 +60,7 @@ const RESPONSES = [
 ];
 
 /** A small deterministic generator (mulberry32), so the demo is the same on every machine. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,4 +1,4 @@
-import type { FeedbackKind } from '../db/schema.ts';
+import type { FeedbackKind, UnitDayMeasuresTable } from '../db/schema.ts';
 
 /**
  * The evaluation measures, defined once. Pure functions: no database.
@@ -48,20 +48,8 @@ export const TARGET_COMPLAINT_SHARE_MAX = 0.5;
 /** SP4N-LAPOR!: the unit answers within 5 working days (fallback deadline, see above). */
 export const DEFAULT_ANSWER_WORKING_DAYS = 5;
 
-export interface Sums {
-  received: number;
-  keluhan: number;
-  apresiasi: number;
-  saran: number;
-  pertanyaan: number;
-  answered: number;
-  on_time: number;
-  resolved: number;
-  reopened: number;
-  rating_sum: number;
-  rating_count: number;
-  wd_hist: number[];
-}
+/** The additive counts of a set of (unit, day) rows: the rollup row without its key. */
+export type Sums = Omit<UnitDayMeasuresTable, 'unit_id' | 'day' | 'refreshed_at'>;
 
 export const SUM_COLUMNS = ['received', 'keluhan', 'apresiasi', 'saran', 'pertanyaan', 'answered', 'on_time', 'resolved', 'reopened', 'rating_sum', 'rating_count'] as const;
 
