@@ -53,6 +53,28 @@ export function formatDate(d: Date, locale: Locale): string {
   return cached(dateFormats, locale, () => new Intl.DateTimeFormat(intlLocale[locale], { timeZone: TIME_ZONE, dateStyle: 'long' })).format(d);
 }
 
+/** A calendar date stored as 'YYYY-MM-DD' (already a WIT date), e.g. "12 Desember 2026". */
+export function formatDay(isoDate: string, locale: Locale): string {
+  // Noon WIT: the same calendar day whatever the formatter's time zone arithmetic.
+  return formatDate(new Date(`${isoDate}T12:00:00+09:00`), locale);
+}
+
+const monthFormats = new Map<Locale, Intl.DateTimeFormat>();
+const weekdayFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+/** A month given as 'YYYY-MM', e.g. "Desember 2026". */
+export function formatMonth(isoMonth: string, locale: Locale): string {
+  const f = cached(monthFormats, locale, () => new Intl.DateTimeFormat(intlLocale[locale], { month: 'long', year: 'numeric', timeZone: 'UTC' }));
+  return f.format(new Date(`${isoMonth}-01T00:00:00Z`));
+}
+
+/** Short weekday names, Monday first (as Indonesian calendars start the week). */
+export function weekdayNames(locale: Locale): string[] {
+  const f = cached(weekdayFormats, locale, () => new Intl.DateTimeFormat(intlLocale[locale], { weekday: 'short', timeZone: 'UTC' }));
+  // 2026-11-23 is a Monday.
+  return Array.from({ length: 7 }, (_, i) => f.format(new Date(Date.UTC(2026, 10, 23 + i))));
+}
+
 export function formatNumber(n: number, locale: Locale): string {
   return cached(numberFormats, locale, () => new Intl.NumberFormat(intlLocale[locale])).format(n);
 }

@@ -54,3 +54,13 @@ export function formToObject(form: FormData): Record<string, string> {
   for (const [k, v] of form.entries()) if (typeof v === 'string') out[k] = v;
   return out;
 }
+
+/**
+ * Numbers typed into a form as a list ("12, #40 41; 7"): the distinct ids in order, or null
+ * when any item is not a number (the form then says how to write them).
+ */
+export function parseIdList(text: string): number[] | null {
+  const tokens = text.split(/[\s,;]+/).filter(Boolean).map((t) => t.replace(/^#/, ''));
+  if (tokens.some((t) => !/^\d{1,12}$/.test(t))) return null;
+  return [...new Set(tokens.map(Number))];
+}

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { forumSlug, newRegistrationCode, normalizeRegistrationCode, oneMonthLater, parseWitLocal, toWitLocal, witDay } from '../../src/server/forums/codes.ts';
+import { witDate } from '../../src/server/calendar/working-days.ts';
+import { forumSlug, newRegistrationCode, normalizeRegistrationCode, oneMonthLater, parseWitLocal, toWitLocal } from '../../src/server/forums/codes.ts';
 
 describe('registration codes', () => {
   test('new codes have the F-XXXX-XXXX shape from the look-alike-free alphabet and differ', () => {
@@ -30,7 +31,7 @@ describe('WIT times', () => {
     expect(d.toISOString()).toBe('2026-12-10T01:00:00.000Z');
     expect(toWitLocal(d)).toBe('2026-12-10T10:00');
     // 08.00 WIT on the 1st is still the 31st in UTC; the WIT day is the 1st.
-    expect(witDay(parseWitLocal('2027-01-01T08:00')!)).toBe('2027-01-01');
+    expect(witDate(parseWitLocal('2027-01-01T08:00')!)).toBe('2027-01-01');
   });
 
   test('impossible dates and times are refused rather than rolled over', () => {

@@ -5,7 +5,8 @@ import { TIME_ZONE } from '../../i18n/index.ts';
  * holidays and joint leave days. Pure functions over a set of 'YYYY-MM-DD' holiday dates.
  */
 
-const WIT_OFFSET_MS = 9 * 3600_000;
+/** WIT is UTC+9 all year (no daylight saving). */
+export const WIT_OFFSET_MS = 9 * 3600_000;
 const DAY_MS = 86400_000;
 
 /** The WIT calendar date of an instant, 'YYYY-MM-DD'. */

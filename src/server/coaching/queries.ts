@@ -107,33 +107,20 @@ export function selectActiveUnits(db: Db, ids: number[]) {
 
 // ---- people
 
-/** Enabled ASN accounts of the given units (who may take part in an action for them). */
-export function selectAsnOfUnits(db: Db, unitIds: number[]) {
-  if (unitIds.length === 0) return Promise.resolve([]);
-  return db
+/**
+ * Enabled ASN accounts: of the given units (who may take part in an action for them), or of
+ * every active unit when no units are given (the participant choices of the create form).
+ */
+export function selectAsn(db: Db, unitIds?: number[]) {
+  if (unitIds && unitIds.length === 0) return Promise.resolve([]);
+  let q = db
     .selectFrom('users')
     .innerJoin('units', 'units.id', 'users.unit_id')
     .select(['users.id', 'users.display_name', 'users.unit_id', 'units.short_name as unit_short_name'])
     .where('users.role', '=', 'asn')
-    .where('users.disabled_at', 'is', null)
-    .where('users.unit_id', 'in', unitIds)
-    .orderBy('units.short_name')
-    .orderBy('users.display_name')
-    .execute();
-}
-
-/** Enabled ASN accounts of every active unit (the participant choices of the create form). */
-export function selectAllAsn(db: Db) {
-  return db
-    .selectFrom('users')
-    .innerJoin('units', 'units.id', 'users.unit_id')
-    .select(['users.id', 'users.display_name', 'users.unit_id', 'units.short_name as unit_short_name'])
-    .where('users.role', '=', 'asn')
-    .where('users.disabled_at', 'is', null)
-    .where('units.active', '=', true)
-    .orderBy('units.short_name')
-    .orderBy('users.display_name')
-    .execute();
+    .where('users.disabled_at', 'is', null);
+  q = unitIds ? q.where('users.unit_id', 'in', unitIds) : q.where('units.active', '=', true);
+  return q.orderBy('units.short_name').orderBy('users.display_name').execute();
 }
 
 export function findAsnUser(db: Db, userId: string) {

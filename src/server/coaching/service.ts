@@ -97,7 +97,7 @@ async function checkActionFields(db: Db, v: ActionFields, participants: string[]
   const units = await q.selectActiveUnits(db, unitIds);
   if (units.length !== unitIds.length) errors.units = { key: 'coaching.err.unitUnknown' };
   if (participants.length > 0) {
-    const allowed = new Set((await q.selectAsnOfUnits(db, units.map((u) => u.id))).map((p) => p.id));
+    const allowed = new Set((await q.selectAsn(db, units.map((u) => u.id))).map((p) => p.id));
     if (participants.some((p) => !allowed.has(p))) errors.participants = { key: 'coaching.err.participantNotInUnits' };
   }
   return errors;
@@ -157,7 +157,7 @@ export async function getCoachingAction(db: Db, user: SessionUser | null, id: nu
     action.finding_id ? q.findFinding(db, action.finding_id) : null,
   ]);
   const unitIds = units.map((u) => u.id);
-  const candidates = coordinator ? (await q.selectAsnOfUnits(db, unitIds)).filter((c) => !participants.some((p) => p.user_id === c.id)) : [];
+  const candidates = coordinator ? (await q.selectAsn(db, unitIds)).filter((c) => !participants.some((p) => p.user_id === c.id)) : [];
   const evidence = linked
     .filter((f) => coordinator || isPublic(f) || canViewAsStaff(user, f))
     .map((f) => ({ ...f, public: isPublic(f), href: isPublic(f) ? `/masukan/${f.id}` : coordinator ? `/moderasi/${f.id}` : `/kotak-masuk/${f.id}` }));
@@ -181,7 +181,7 @@ export type CoachingActionView = NonNullable<Awaited<ReturnType<typeof getCoachi
 
 /** Units and ASN staff for the create and edit forms. */
 export async function coachingFormOptions(db: Db) {
-  const [units, asn] = await Promise.all([q.selectUnitsForForm(db), q.selectAllAsn(db)]);
+  const [units, asn] = await Promise.all([q.selectUnitsForForm(db), q.selectAsn(db)]);
   return { units, asn };
 }
 

@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { witDate, workingDayDeadline, workingDaysBetween } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
 import { canViewAsStaff } from '../feedback/permissions.ts';
-import { fail, validate, type Result } from '../forms.ts';
+import { fail, parseIdList, validate, type Result } from '../forms.ts';
 import { log } from '../log.ts';
 import { renderMarkdown } from '../markdown.ts';
 import {
@@ -392,10 +392,8 @@ export async function recordFinding(db: Db, user: SessionUser, actor: Actor, inp
   const units = await q.selectUnits(db);
   const unit = units.find((u) => u.id === Number(v.value.unit));
   if (!unit) return fail('unit', 'err.invalidChoice');
-  const tokens = v.value.feedback.split(/[\s,;]+/).filter(Boolean);
-  if (tokens.some((t) => !/^\d{1,12}$/.test(t.replace(/^#/, '')))) return fail('feedback', 'eval.err.feedbackIds');
-  const ids = [...new Set(tokens.map((t) => Number(t.replace(/^#/, ''))))];
-  if (ids.length > 50) return fail('feedback', 'eval.err.feedbackIds');
+  const ids = parseIdList(v.value.feedback);
+  if (!ids || ids.length > 50) return fail('feedback', 'eval.err.feedbackIds');
   const found = await q.selectCountedFeedbackIds(db, unit.id, ids);
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length) return fail('feedback', 'eval.err.feedbackNotOfUnit', { ids: missing.join(', ') });
@@ -473,6 +471,17 @@ export async function unitDirectory(db: Db, now = new Date()) {
     bySector.set(u.sector, list);
   }
   return [...bySector.entries()].map(([sector, list]) => ({ sector, units: list }));
+}
+
+/**
+ * The range of the feedback export from `?dari=` and `?sampai=` (WIT dates, both inclusive);
+ * by default the last 365 days up to now.
+ */
+export function exportRange(dari: string | null, sampai: string | null, now = new Date()): { from: Date; to: Date } {
+  const day = (s: string | null) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) ? new Date(`${s}T00:00:00+09:00`) : null);
+  const end = day(sampai);
+  const to = end ? new Date(end.getTime() + 86400_000) : now;
+  return { from: day(dari) ?? new Date(to.getTime() - 365 * 86400_000), to };
 }
 
 /**

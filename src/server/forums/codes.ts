@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { WIT_OFFSET_MS, witDate } from '../calendar/working-days.ts';
 
 /**
  * Registration codes ("F-7K3Q-X9FM"): what a person shows at the door, typed by the moderator
@@ -35,8 +36,6 @@ export function normalizeRegistrationCode(input: string): string | null {
   return CODE_RE.test(code) ? code : null;
 }
 
-/** WIT is UTC+9 all year (no daylight saving). */
-const WIT_OFFSET_MS = 9 * 3600_000;
 
 /** "2026-12-10T10:00" (a datetime-local value, read as WIT) → the instant; null if malformed. */
 export function parseWitLocal(value: string): Date | null {
@@ -53,11 +52,6 @@ export function parseWitLocal(value: string): Date | null {
 /** The instant as a datetime-local value in WIT ("2026-12-10T10:00"), for form fields. */
 export function toWitLocal(d: Date): string {
   return new Date(d.getTime() + WIT_OFFSET_MS).toISOString().slice(0, 16);
-}
-
-/** The WIT calendar date of an instant ("2026-12-10"). */
-export function witDay(d: Date): string {
-  return new Date(d.getTime() + WIT_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The same wall-clock time one calendar month later (31 January → 28/29 February). */
@@ -81,5 +75,5 @@ export function forumSlug(title: string, startsAt: Date): string {
     .split(' ')
     .filter(Boolean)
     .slice(0, 6);
-  return [witDay(startsAt), ...words].join('-');
+  return [witDate(startsAt), ...words].join('-');
 }

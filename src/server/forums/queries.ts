@@ -186,16 +186,24 @@ export async function countCheckedIn(db: Db, forumId: number): Promise<number> {
   return Number(r.n);
 }
 
-/** People to tell about the forum (registered and waitlisted, with an account). */
+/**
+ * People to tell about the forum (registered and waitlisted, with an account), each with
+ * their place in their pool's line (for the waitlisted: their waitlist position), counted over
+ * every registration of the forum in one pass.
+ */
 export function selectRegistrantsToNotify(db: Db, forumId: number) {
-  return db
+  const lined = db
     .selectFrom('forum_registrations')
-    .innerJoin('users', 'users.id', 'forum_registrations.user_id')
-    .select(['forum_registrations.id', 'forum_registrations.status', 'forum_registrations.code', 'forum_registrations.pool', 'forum_registrations.queue_seq', 'users.email', 'users.locale', 'users.display_name'])
-    .where('forum_registrations.forum_id', '=', forumId)
-    .where('forum_registrations.status', 'in', ['registered', 'waitlisted'])
+    .select(['id', 'user_id', 'status', 'code', 'pool', 'queue_seq', sql<number>`row_number() over (partition by pool, status order by queue_seq)`.as('place')])
+    .where('forum_id', '=', forumId)
+    .where('status', 'in', ['registered', 'waitlisted'])
+    .as('r');
+  return db
+    .selectFrom(lined)
+    .innerJoin('users', 'users.id', 'r.user_id')
+    .select(['r.id', 'r.status', 'r.code', 'r.pool', 'r.queue_seq', 'r.place', 'users.email', 'users.locale', 'users.display_name'])
     .where('users.disabled_at', 'is', null)
-    .orderBy('forum_registrations.queue_seq')
+    .orderBy('r.queue_seq')
     .execute();
 }
 

@@ -4,10 +4,11 @@ import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { COMMITMENT_STATUSES, FORUM_MODES, type CommitmentStatus, type ForumStatus } from '../db/schema.ts';
-import { fail, validate, type FieldErrors, type Result } from '../forms.ts';
+import { fail, parseIdList, validate, type FieldErrors, type Result } from '../forms.ts';
 import { canViewAsStaff, isPublic } from '../feedback/permissions.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { notifyReporter } from '../moderation/service.ts';
+import { witDate } from '../calendar/working-days.ts';
 import { forumSlug, oneMonthLater, parseWitLocal } from './codes.ts';
 import { enqueueForumNotice } from './emails.ts';
 import { canManageForums, canSeeUnitQuestions, canViewForum } from './permissions.ts';
@@ -57,6 +58,29 @@ export function listForumsInMonth(db: Db, user: SessionUser | null, month: strin
   const to = parseWitLocal(`${next}-01T00:00`)!;
   const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
   return q.selectForums(db, { from, to, statuses, order: 'asc', limit: 100 });
+}
+
+/**
+ * The month view of a WIT month ('YYYY-MM'; this month when missing or malformed): a
+ * Monday-first grid of day numbers (null outside the month), the forums by day, and the
+ * neighbouring months.
+ */
+export async function forumMonth(db: Db, user: SessionUser | null, param: string | null, now = new Date()) {
+  const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(param ?? '') ? param! : witDate(now).slice(0, 7);
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const shift = (d: number) => new Date(Date.UTC(y, m - 1 + d, 1)).toISOString().slice(0, 7);
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const firstWeekday = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
+  const cells: Array<number | null> = [...Array<null>(firstWeekday).fill(null), ...Array.from({ length: daysInMonth }, (_, i) => i + 1)];
+  while (cells.length % 7) cells.push(null);
+  const weeks = Array.from({ length: cells.length / 7 }, (_, i) => cells.slice(i * 7, i * 7 + 7));
+  const forums = await listForumsInMonth(db, user, month);
+  const byDay = new Map<number, typeof forums>();
+  for (const f of forums) {
+    const d = Number(witDate(f.starts_at).slice(8, 10));
+    byDay.set(d, [...(byDay.get(d) ?? []), f]);
+  }
+  return { month, prev: shift(-1), next: shift(1), weeks, byDay, count: forums.length };
 }
 
 /** Every published (and cancelled, so calendars drop it) forum for the subscribable feed. */
@@ -365,11 +389,6 @@ const agendaSchema = z.object({
   feedback_ids: z.string().optional().default(''),
 });
 
-function parseIds(s: string): number[] | null {
-  const parts = s.split(/[\s,#]+/).filter(Boolean);
-  if (parts.some((p) => !/^\d{1,12}$/.test(p))) return null;
-  return [...new Set(parts.map(Number))];
-}
 
 /**
  * Adds an agenda item, citing feedback (published only). Reporters of cited feedback are
@@ -379,7 +398,7 @@ export async function addAgendaItem(db: Db, ctx: ForumContext, forumId: number, 
   if (!canManageForums(ctx.user)) return null;
   const v = validate(agendaSchema, input);
   if (!v.ok) return v;
-  const ids = parseIds(v.value.feedback_ids);
+  const ids = parseIdList(v.value.feedback_ids);
   if (!ids) return fail('feedback_ids', 'forum.err.feedbackIds');
   return db.transaction().execute(async (trx) => {
     const f = await q.lockForum(trx, forumId);
@@ -561,7 +580,7 @@ export async function addCommitment(db: Db, ctx: ForumContext, forumId: number, 
   if (!canManageForums(ctx.user)) return null;
   const v = validate(commitmentSchema, input);
   if (!v.ok) return v;
-  const ids = parseIds(v.value.feedback_ids);
+  const ids = parseIdList(v.value.feedback_ids);
   if (!ids) return fail('feedback_ids', 'forum.err.feedbackIds');
   return db.transaction().execute(async (trx) => {
     const f = await q.lockForum(trx, forumId);
@@ -647,10 +666,7 @@ export const countAttendees = q.countCheckedIn;
 export async function sendForumReminders(db: Db, publicUrl: string, now = new Date()): Promise<number> {
   // Due from 09.00 WIT on the day before the forum (or at once if the worker runs later, even
   // on the day itself), until the forum starts.
-  const dueFrom = (startsAt: Date) => {
-    const w = new Date(startsAt.getTime() + 9 * 3600_000);
-    return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate() - 1, 9) - 9 * 3600_000);
-  };
+  const dueFrom = (startsAt: Date) => new Date(parseWitLocal(`${witDate(startsAt)}T09:00`)!.getTime() - 86400_000);
   const candidates = (await q.selectForumsDueReminder(db, now, new Date(now.getTime() + 48 * 3600_000))).filter((f) => now >= dueFrom(f.starts_at));
   let sent = 0;
   for (const { id } of candidates) {
@@ -660,7 +676,7 @@ export async function sendForumReminders(db: Db, publicUrl: string, now = new Da
       let n = 0;
       for (const r of await q.selectRegistrantsToNotify(trx, id)) {
         const waitlisted = r.status === 'waitlisted';
-        const position = waitlisted ? await q.waitlistPosition(trx, id, r.pool, r.queue_seq) : '';
+        const position = waitlisted ? Number(r.place) : '';
         await enqueueForumNotice(trx, { email: r.email, locale: r.locale }, f, 'forum_reminder', waitlisted ? 'email.forum.reminderWaitlisted.subject' : 'email.forum.reminder.subject', waitlisted ? 'email.forum.reminderWaitlisted.body' : 'email.forum.reminder.body', publicUrl, { code: r.code, position });
         n++;
       }
