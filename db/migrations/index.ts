@@ -7,6 +7,7 @@ import * as forums from './2026-11-27T230000_forums.ts';
 import * as coaching from './2026-11-27T231000_coaching.ts';
 import * as evaluation from './2026-11-27T232000_evaluation.ts';
 import * as overdueIndex from './2026-11-27T233000_overdue-index.ts';
+import * as locationAndChannel from './2026-12-04T090000_location-and-channel.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T231000_coaching': coaching,
   '2026-11-27T232000_evaluation': evaluation,
   '2026-11-27T233000_overdue-index': overdueIndex,
+  '2026-12-04T090000_location-and-channel': locationAndChannel,
 };

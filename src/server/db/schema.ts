@@ -202,7 +202,15 @@ export interface FeedbackTable {
   reject_reason: RejectReason | null;
   reject_note: string | null;
   hidden_by_flags: Generated<boolean>;
+  /** Optional map pin (WGS 84 degrees); both or neither. */
+  latitude: number | null;
+  longitude: number | null;
+  channel: Generated<FeedbackChannel>;
 }
+
+/** How a feedback item arrived; every channel goes through the same submission service. */
+export type FeedbackChannel = 'web' | 'whatsapp' | 'open311';
+export const FEEDBACK_CHANNELS: readonly FeedbackChannel[] = ['web', 'whatsapp', 'open311'];
 
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
