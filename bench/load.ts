@@ -196,7 +196,7 @@ export async function openLoop(opts: {
 export async function waitForQuiet(maxSeconds: number, threshold = 0.25): Promise<{ waited: number; busy: number }> {
   const cores = (await import('node:os')).availableParallelism();
   const t0 = performance.now();
-  let busy = 1;
+  let busy: number;
   for (;;) {
     const a = machineCpu();
     const w = performance.now();

@@ -526,14 +526,15 @@ async function main() {
     const han = await load('src/server/handling/queries.ts');
     const now = new Date();
     const bigUnit = (await pool.query(`select unit_id from feedback where unit_id is not null group by 1 order by count(*) desc limit 1`)).rows[0]?.unit_id as number | undefined;
+    type AnyFn = (...args: unknown[]) => Promise<unknown>;
     const cases: [string, (() => Promise<unknown>) | null][] = [
-      ['moderation queue, oldest pending (selectPending)', typeof mod.selectPending === 'function' ? () => (mod.selectPending as Function)(db, {}, now, 50) : null],
-      ['moderation queue, overdue verification', typeof mod.selectPending === 'function' ? () => (mod.selectPending as Function)(db, { overdue: true }, now, 50) : null],
-      ['overdue list / daily digest (selectOverdue, 200)', typeof mod.selectOverdue === 'function' ? () => (mod.selectOverdue as Function)(db, now, 200) : null],
-      ['inbox, all units, newest (selectInbox)', typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: null }, now, 50) : null],
-      [`inbox, busiest unit (#${bigUnit}), open only`, typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: bigUnit ?? 1, openOnly: true }, now, 50) : null],
-      [`inbox, busiest unit, overdue`, typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: bigUnit ?? 1, overdue: true }, now, 50) : null],
-      ['inbox, all units, overdue', typeof han.selectInbox === 'function' ? () => (han.selectInbox as Function)(db, { unitId: null, overdue: true }, now, 50) : null],
+      ['moderation queue, oldest pending (selectPending)', typeof mod.selectPending === 'function' ? () => (mod.selectPending as AnyFn)(db, {}, now, 50) : null],
+      ['moderation queue, overdue verification', typeof mod.selectPending === 'function' ? () => (mod.selectPending as AnyFn)(db, { overdue: true }, now, 50) : null],
+      ['overdue list / daily digest (selectOverdue, 200)', typeof mod.selectOverdue === 'function' ? () => (mod.selectOverdue as AnyFn)(db, now, 200) : null],
+      ['inbox, all units, newest (selectInbox)', typeof han.selectInbox === 'function' ? () => (han.selectInbox as AnyFn)(db, { unitId: null }, now, 50) : null],
+      [`inbox, busiest unit (#${bigUnit}), open only`, typeof han.selectInbox === 'function' ? () => (han.selectInbox as AnyFn)(db, { unitId: bigUnit ?? 1, openOnly: true }, now, 50) : null],
+      [`inbox, busiest unit, overdue`, typeof han.selectInbox === 'function' ? () => (han.selectInbox as AnyFn)(db, { unitId: bigUnit ?? 1, overdue: true }, now, 50) : null],
+      ['inbox, all units, overdue', typeof han.selectInbox === 'function' ? () => (han.selectInbox as AnyFn)(db, { unitId: null, overdue: true }, now, 50) : null],
     ];
     for (const [title, run] of cases) {
       if (!run) {

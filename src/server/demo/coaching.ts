@@ -115,14 +115,12 @@ export async function seedDemoCoaching(db: Db, now = new Date()): Promise<{ acti
 
   // ---- feedback shaped around the actions
   const byUnit = new Map<string, number[]>();
-  let seq = 0;
   for (const story of STORIES) {
     const unit = unitOf(story.unit);
     const titles = TITLES[unit.sector] ?? TITLES.kesehatan!;
     const ids: number[] = [];
     const total = Math.round((story.perMonth * 365) / 30);
     for (let i = 0; i < total; i++) {
-      seq++;
       const age = 3 + Math.floor(rand() * 360);
       const q = story.changeAt !== null && age < story.changeAt ? story.after : story.before;
       const created = new Date(daysAgo(age).getTime() - Math.floor(rand() * 6) * 3600_000);

@@ -83,7 +83,7 @@ export async function seedDemoForums(db: Db, now = new Date()): Promise<{ forums
       const item = await q.insertAgendaItem(db, { forum_id: f.id, position: pos++, title: c.title, note: null, unit_id: c.unit_id, question_id: null });
       await q.insertAgendaCitations(db, item.id, [c.id]);
     }
-    await q.insertAgendaItem(db, { forum_id: f.id, position: pos++, title: 'Tanya jawab terbuka', note: null, unit_id: null, question_id: null });
+    await q.insertAgendaItem(db, { forum_id: f.id, position: pos, title: 'Tanya jawab terbuka', note: null, unit_id: null, question_id: null });
     if (draft) continue;
 
     // Registrations: past forums fill most seats; the coming one is full with a waitlist.

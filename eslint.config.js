@@ -1,0 +1,71 @@
+// @ts-check
+/**
+ * The rules of the code that matter are kept here, not by memory (DEVELOPERS.md, "Rules").
+ * Boundaries: components and layouts never import src/server; pages never reach the database layer
+ * or a domain's queries (they call a use case); migrations never import application code (they are
+ * frozen, and the code they would import is not); no two domains of src/server import each other.
+ */
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import astro from 'eslint-plugin-astro';
+import noDomainCycles from './eslint-rules/no-domain-cycles.js';
+
+const restrict = (patterns) => ['error', { patterns }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', '.astro/**', 'public/vendor/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...astro.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', fetch: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Kysely migrations are written against Kysely<any>, and a few library seams need it.
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-undef': 'off', // TypeScript checks this, with the real globals of each file
+      // Input normalisation and highlighting match control characters on purpose.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    // Astro's template uses frontmatter variables the rule cannot see.
+    files: ['**/*.astro'],
+    rules: { 'no-useless-assignment': 'off' },
+  },
+  {
+    // Playwright fixtures without dependencies are declared with an empty pattern.
+    files: ['tests/e2e/**'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
+  {
+    plugins: { baku: { rules: { 'no-domain-cycles': noDomainCycles } } },
+    files: ['src/server/**/*.ts'],
+    rules: { 'baku/no-domain-cycles': 'error' },
+  },
+  {
+    files: ['src/components/**', 'src/layouts/**'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['**/server/**', '**/server'], message: 'Components and layouts are presentation only: take data as props, vocabulary from src/domain.' },
+      ]),
+    },
+  },
+  {
+    files: ['src/pages/**'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['**/queries.ts', '**/queries'], message: 'Pages call a use case of src/server/<domain>/, never its queries.' },
+        { group: ['**/server/db/**', '**/server/db'], message: 'Pages never reach the database layer; vocabulary lives in src/domain.' },
+      ]),
+    },
+  },
+  {
+    files: ['db/migrations/**'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['**/src/**', '**/server/**', '**/scripts/**'], message: 'Migrations are frozen: they never import application code.' },
+      ]),
+    },
+  },
+);
