@@ -12,6 +12,15 @@ export type FieldErrors = Record<string, Msg>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
+/**
+ * A database id from a URL or a form: a positive integer of at most 15 digits (within
+ * Number.MAX_SAFE_INTEGER and PostgreSQL's bigint), else null. Routes answer null with 404 (in a
+ * path) or 400 (in a form field no person types).
+ */
+export function parseId(value: unknown): number | null {
+  return typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value) ? Number(value) : null;
+}
+
 export const fail = (field: string, key: MessageKey, params?: Msg['params']): { ok: false; errors: FieldErrors } => ({
   ok: false,
   errors: { [field]: { key, params } },
