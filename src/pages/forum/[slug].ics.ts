@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { forumCalendar } from '../../server/forums/calendar.ts';
-import { canManageForums } from '../../server/forums/permissions.ts';
+import { canSeeOnlineLink } from '../../server/forums/permissions.ts';
 import { myRegistration } from '../../server/forums/registration.ts';
 import { findForumBySlug } from '../../server/forums/service.ts';
 
@@ -13,7 +13,7 @@ export const GET: APIRoute = async ({ locals, params, rewrite }) => {
   const { db, user } = locals;
   const forum = await findForumBySlug(db, user, params.slug ?? '');
   if (!forum) return rewrite('/404');
-  const onlineLink = forum.mode !== 'in_person' && !!user && (canManageForums(user) || (await myRegistration(db, forum.id, user.id))?.status === 'registered');
+  const onlineLink = canSeeOnlineLink(forum, user, user ? await myRegistration(db, forum.id, user.id) : null);
   const body = forumCalendar([forum], locals.requestContext.publicUrl, locals.locale, forum.title, { onlineLink });
   return new Response(body, {
     headers: {

@@ -6,7 +6,7 @@ import { fail, type Result } from '../forms.ts';
 import { hit, RATE_RULES } from '../rate-limit/service.ts';
 import { newRegistrationCode, normalizeRegistrationCode } from './codes.ts';
 import { enqueueRegistrationEmail } from './emails.ts';
-import { canCheckIn, seatPoolFor } from './permissions.ts';
+import { canCheckIn, canRegister } from './permissions.ts';
 import * as q from './queries.ts';
 
 /**
@@ -59,17 +59,11 @@ export async function registerForForum(db: Db, ctx: SeatContext, forumId: number
   return db.transaction().execute(async (trx) => {
     const f = await q.lockForum(trx, forumId);
     if (!f || f.status === 'draft') return null;
-    if (f.status === 'cancelled') return fail('_form', 'forum.err.cancelled');
-    if (f.status === 'closed' || now >= f.ends_at) return fail('_form', 'forum.err.over');
-    if (now < f.registration_opens_at) return fail('_form', 'forum.err.notOpenYet');
-    if (now >= f.registration_closes_at) return fail('_form', 'forum.err.registrationClosed');
     const unitIds = (await q.selectForumUnits(trx, f.id)).map((u) => u.id);
-    const pool = seatPoolFor(ctx.user, unitIds);
-    if (!pool) return fail('_form', ctx.user.role === 'asn' ? 'forum.err.unitNotParticipating' : 'forum.err.staffRunForums');
-    if (pool === 'asn' && f.reserved_asn === 0) return fail('_form', 'forum.err.noAsnSeats');
-
     const existing = await q.selectRegistration(trx, f.id, ctx.user.id);
-    if (existing && existing.status !== 'cancelled') return fail('_form', 'forum.err.alreadyRegistered');
+    const decision = canRegister(f, unitIds, ctx.user, now, existing ?? null);
+    if (!decision.allowed) return fail('_form', decision.reason);
+    const pool = decision.value;
 
     const seat = poolTaken(f, pool) < poolSize(f, pool);
     const status = seat ? 'registered' : 'waitlisted';
