@@ -16,6 +16,19 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        // The attack and fault suite's Node half (npm run test:security, after `astro build`):
+        // the real server process, a PostgreSQL cluster of its own, raw HTTP.
+        test: {
+          name: 'security',
+          include: ['tests/security/**/*.test.ts'],
+          globalSetup: ['tests/security/support/global-setup.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });

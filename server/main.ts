@@ -28,6 +28,7 @@ try {
 const { initApp, closeApp } = await import('../src/server/app.ts');
 const { securityHeaders } = await import('../src/server/http/security-headers.ts');
 const { startWorker } = await import('../src/server/worker.ts');
+const { gracefulCloser } = await import('../src/server/http/graceful-close.ts');
 
 try {
   await initApp();
@@ -44,6 +45,7 @@ const { handler } = (await import(pathToFileURL(entry).href)) as {
 
 // 64 kB of headers: the Markdown preview (a GET) carries up to 5,000 characters in its URL.
 const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
+  connections.track(req, res);
   const started = performance.now();
   const https = config.trustProxy ? req.headers['x-forwarded-proto'] === 'https' : false;
   for (const [k, v] of Object.entries(securityHeaders(https || config.publicUrl.startsWith('https:')))) res.setHeader(k, v);
@@ -66,6 +68,8 @@ const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_00
   handler(req, res);
 });
 
+const connections = gracefulCloser(server);
+
 const worker = startWorker(config);
 
 server.listen(config.port, config.host, () => {
@@ -82,12 +86,9 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 10_000);
   force.unref();
-  await worker.stop();
-  // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
+  // Stop accepting; answer what was sent with `Connection: close`, then close idle keep-alive
+  // connections (src/server/http/graceful-close.ts). The worker finishes its current job meanwhile.
+  await Promise.all([connections.drain(), worker.stop()]);
   await closeApp();
   log.info('stopped');
   process.exit(0);

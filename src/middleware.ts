@@ -1,9 +1,10 @@
-import { defineMiddleware } from 'astro:middleware';
+import { defineMiddleware, sequence } from 'astro:middleware';
 import { DEFAULT_LOCALE, isLocale, translator } from './i18n/index.ts';
 import { validateSessionToken } from './server/accounts/sessions.ts';
 import { initApp } from './server/app.ts';
 import { getConfig } from './server/config.ts';
 import { clientIp } from './server/http/client-ip.ts';
+import { requestGuard } from './server/http/request-guard.ts';
 import { clearSessionCookie, LOCALE_COOKIE, sessionCookieName, setSessionCookie, takeFlash } from './server/http/cookies.ts';
 
 /**
@@ -20,7 +21,7 @@ function socketAddress(context: { clientAddress: string }): string | undefined {
   }
 }
 
-export const onRequest = defineMiddleware(async (context, next) => {
+const resolveVisitor = defineMiddleware(async (context, next) => {
   // The health check must answer even when the database is down.
   if (context.url.pathname === '/healthz') return next();
 
@@ -65,3 +66,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
   return response;
 });
+
+/** The request guard (origin, input, database outage) runs first: src/server/http/request-guard.ts. */
+export const onRequest = sequence(requestGuard, resolveVisitor);

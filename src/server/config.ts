@@ -33,6 +33,11 @@ export interface HandlingRules {
   answerWorkingDays: number;
   autocloseWorkingDays: number;
   flagHideThreshold: number;
+  /**
+   * Age in days an account needs before its flags count towards hiding (see
+   * countEstablishedFlaggers). Staff accounts, made by an administrator, count at once.
+   */
+  flagEstablishedDays: number;
   /** Hour (WIT) after which the daily overdue digest goes out. */
   digestHourWit: number;
 }
@@ -71,6 +76,7 @@ const schema = z.object({
   ANSWER_WORKING_DAYS: positiveInt.max(60).default(5),
   AUTOCLOSE_WORKING_DAYS: positiveInt.max(60).default(10),
   FLAG_HIDE_THRESHOLD: positiveInt.max(100).default(3),
+  FLAG_ESTABLISHED_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   DIGEST_HOUR_WIT: z.coerce.number().int().min(0).max(23).default(7),
 });
 
@@ -102,6 +108,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       answerWorkingDays: e.ANSWER_WORKING_DAYS,
       autocloseWorkingDays: e.AUTOCLOSE_WORKING_DAYS,
       flagHideThreshold: e.FLAG_HIDE_THRESHOLD,
+      flagEstablishedDays: e.FLAG_ESTABLISHED_DAYS,
       digestHourWit: e.DIGEST_HOUR_WIT,
     },
     session: {

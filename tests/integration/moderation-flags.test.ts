@@ -32,6 +32,14 @@ describeEachDb('flags: threshold hides, moderator decides', (get) => {
     return f.id;
   }
 
+  /** A resident account older than FLAG_ESTABLISHED_DAYS: its flags count towards hiding. */
+  async function established(): Promise<Person> {
+    const p = await person(db(), 'resident');
+    const created = new Date(Date.now() - (RULES.flagEstablishedDays + 1) * 86_400_000);
+    await db().updateTable('users').set({ created_at: created }).where('id', '=', p.user.id).execute();
+    return p;
+  }
+
   const flag = async (id: number, who: Person | null, ip?: string) => valueOf(await flagFeedback(db(), requestCtx(ip ? { ip } : {}), who?.user ?? null, id, { reason: 'abusive' })).added;
 
   async function flagRows(id: number) {
@@ -41,7 +49,7 @@ describeEachDb('flags: threshold hides, moderator decides', (get) => {
   it(`2 flags keep it published; the same person twice counts once; the ${RULES.flagHideThreshold}rd distinct flagger hides it and the author is emailed`, async () => {
     expect(RULES.flagHideThreshold).toBe(3);
     const author = await person(db(), 'resident');
-    const [a, b, c] = [await person(db(), 'resident'), await person(db(), 'resident'), await person(db(), 'resident')];
+    const [a, b, c] = [await established(), await established(), await established()];
     const id = await publishedBy(author);
 
     expect(await flag(id, a)).toBe(true);
@@ -82,14 +90,38 @@ describeEachDb('flags: threshold hides, moderator decides', (get) => {
     expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
   });
 
-  it('anonymous flaggers count per client address', async () => {
+  // Issue 15 changed this rule: anonymous flaggers were counted per client address, so one
+  // person with three addresses hid anything. Anonymous flags now only queue the item.
+  it('anonymous flags, even from many addresses, only queue the item for review', async () => {
     const author = await person(db(), 'resident');
     const id = await publishedBy(author);
     expect(await flag(id, null, '192.0.2.10')).toBe(true);
     expect(await flag(id, null, '192.0.2.10')).toBe(false);
-    expect(await flag(id, null, '192.0.2.11')).toBe(true);
+    for (const ip of ['192.0.2.11', '192.0.2.12', '192.0.2.13', '192.0.2.14']) expect(await flag(id, null, ip)).toBe(true);
     expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
-    expect(await flag(id, null, '192.0.2.12')).toBe(true);
+    expect(await getPublicFeedback(db(), id, null)).not.toBeNull();
+    expect((await listOpenFlags(db())).find((o) => o.feedback_id === id)).toMatchObject({ flag_count: 5, moderation_state: 'published', hidden_by_flags: false });
+  });
+
+  it(`new resident accounts (younger than ${RULES.flagEstablishedDays} days) and disabled ones do not hide; established ones and staff do`, async () => {
+    const id = await publishedBy(await person(db(), 'resident'));
+    for (let i = 0; i < 4; i++) await flag(id, await person(db(), 'resident'));
+    const disabled = await established();
+    await db().updateTable('users').set({ disabled_at: new Date() }).where('id', '=', disabled.user.id).execute();
+    await flag(id, disabled);
+    await flag(id, null, '192.0.2.20');
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
+    await flag(id, await established());
+    await flag(id, await person(db(), 'moderator'));
+    expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
+    await flag(id, await established());
+    expect((await feedbackRow(db(), id))).toMatchObject({ moderation_state: 'hidden', hidden_by_flags: true });
+  });
+
+  it('the account age comes from the rules (FLAG_ESTABLISHED_DAYS)', async () => {
+    const id = await publishedBy(await person(db(), 'resident'));
+    const rules = { ...RULES, flagEstablishedDays: 0 };
+    for (let i = 0; i < 3; i++) valueOf(await flagFeedback(db(), requestCtx({ rules }), (await person(db(), 'resident')).user, id, { reason: 'spam' }));
     expect((await feedbackRow(db(), id)).moderation_state).toBe('hidden');
   });
 
@@ -97,9 +129,9 @@ describeEachDb('flags: threshold hides, moderator decides', (get) => {
     const author = await person(db(), 'resident');
     const id = await publishedBy(author);
     const rules = { ...RULES, flagHideThreshold: 2 };
-    valueOf(await flagFeedback(db(), requestCtx({ rules }), (await person(db(), 'resident')).user, id, { reason: 'spam' }));
+    valueOf(await flagFeedback(db(), requestCtx({ rules }), (await established()).user, id, { reason: 'spam' }));
     expect((await feedbackRow(db(), id)).moderation_state).toBe('published');
-    valueOf(await flagFeedback(db(), requestCtx({ rules }), (await person(db(), 'resident')).user, id, { reason: 'spam' }));
+    valueOf(await flagFeedback(db(), requestCtx({ rules }), (await established()).user, id, { reason: 'spam' }));
     expect((await feedbackRow(db(), id)).moderation_state).toBe('hidden');
   });
 
@@ -117,7 +149,7 @@ describeEachDb('flags: threshold hides, moderator decides', (get) => {
   it('publishing an item hidden by flags resolves its flags as kept', async () => {
     const author = await person(db(), 'resident');
     const id = await publishedBy(author);
-    for (let i = 0; i < 3; i++) await flag(id, await person(db(), 'resident'));
+    for (let i = 0; i < 3; i++) await flag(id, await established());
     expect((await feedbackRow(db(), id)).hidden_by_flags).toBe(true);
     valueOf((await runModerationAction(db(), modCtx(mod), { action: 'publish', id: String(id) })).result);
     expect(await feedbackRow(db(), id)).toMatchObject({ moderation_state: 'published', hidden_by_flags: false });
@@ -131,7 +163,7 @@ describeEachDb('flags: threshold hides, moderator decides', (get) => {
   it("a late 'keep' after another moderator's 'hide' (no open flags left) does not republish", async () => {
     const author = await person(db(), 'resident');
     const id = await publishedBy(author);
-    for (let i = 0; i < 3; i++) await flag(id, await person(db(), 'resident'));
+    for (let i = 0; i < 3; i++) await flag(id, await established());
     const modB = await person(db(), 'moderator');
     valueOf((await runModerationAction(db(), modCtx(mod), { action: 'flag-hide', id: String(id) })).result);
     expect((await feedbackRow(db(), id)).moderation_state).toBe('hidden');

@@ -32,6 +32,14 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     // An idle connection dropped by the server (restart, failover) must not crash the process:
     // the pool discards it and opens a new one on the next query.
     pool.on('error', (e) => log.warn('idle database connection lost', { error: e.message }));
+    // A connection checked out by a request or a transaction can be ended by the server too
+    // (`pg_ctl stop`: 57P01). pg then emits 'error' on the client, and an 'error' event
+    // without a listener ends the process. The query in flight rejects on its own (the
+    // request answers 503, see src/server/http/db-unavailable.ts); the pool drops the
+    // broken client when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', (e) => log.warn('database connection lost', { error: e.message, code: (e as { code?: string }).code }));
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidDate, isValidMonth } from '../http/input.ts';
 import type { Locale } from '../../i18n/index.ts';
 import type { RequestContext } from '../accounts/service.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
@@ -53,7 +54,7 @@ const submissionSchema = z.object({
     .string()
     .trim()
     .optional()
-    .refine((v) => !v || /^\d{4}-\d{2}-\d{2}$/.test(v), { message: 'err.date' }),
+    .refine((v) => !v || isValidDate(v), { message: 'err.date' }),
   title: z.string().trim().min(1).min(5).max(150),
   body: z.string().trim().min(1).min(10).max(5000),
   officer: optionalText(120),
@@ -545,7 +546,7 @@ export function parseBoardQuery(sp: URLSearchParams): BoardQuery & { raw: Record
   const sector = SECTORS.includes(get('sektor') as Sector) ? (get('sektor') as Sector) : undefined;
   const unitId = /^\d{1,9}$/.test(get('unit')) ? Number(get('unit')) : undefined;
   const kecamatan = /^81\.71\.0\d$/.test(get('kecamatan')) ? get('kecamatan') : undefined;
-  const month = (s: string) => (/^\d{4}-\d{2}$/.test(s) ? s : undefined);
+  const month = (s: string) => (isValidMonth(s) ? s : undefined);
   const fromMonth = month(get('dari'));
   const toMonth = month(get('sampai'));
   // Months are WIT months: 00:00 WIT on the 1st is 15:00 UTC the day before.

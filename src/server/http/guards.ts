@@ -1,13 +1,15 @@
 import type { AstroGlobal } from 'astro';
 import type { SessionUser } from '../accounts/sessions.ts';
+import { encodePathForLocation } from './input.ts';
 
 /**
  * Only same-site paths may be redirect targets (no open redirects). Browsers read a backslash
  * as a slash and drop tabs and newlines, so "/\\evil" and "/<TAB>/evil" mean "//evil": refused.
+ * The result is ready for a `Location` header: non-ASCII characters are percent-encoded.
  */
 export function safeNext(next: string | null | undefined, fallback = '/'): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(next)) return fallback;
-  return next;
+  return encodePathForLocation(next) ?? fallback;
 }
 
 export function signInRedirect(astro: Pick<AstroGlobal, 'url' | 'redirect'>): Response {

@@ -178,6 +178,27 @@ export async function countOpenFlags(db: Db, feedbackId: number): Promise<number
   return r.n;
 }
 
+/**
+ * Distinct established accounts with an open flag on the item: only these can hide it.
+ * Established: a signed-in account, not disabled, and either staff (made by an administrator)
+ * or a resident account created at least `rules.flagEstablishedDays` before `now`. Anonymous
+ * flags (counted by address, which anyone can change) and new accounts' flags only queue the
+ * item for a moderator (selectOpenFlags lists them all).
+ */
+export async function countEstablishedFlaggers(db: Db, feedbackId: number, now: Date, establishedDays: number): Promise<number> {
+  const createdBefore = new Date(now.getTime() - establishedDays * 86_400_000);
+  const r = await db
+    .selectFrom('feedback_flags')
+    .innerJoin('users', 'users.id', 'feedback_flags.user_id')
+    .select(sql<number>`count(distinct feedback_flags.user_id)::int`.as('n'))
+    .where('feedback_flags.feedback_id', '=', feedbackId)
+    .where('feedback_flags.resolved_at', 'is', null)
+    .where('users.disabled_at', 'is', null)
+    .where((eb) => eb.or([eb('users.role', '!=', 'resident'), eb('users.created_at', '<=', createdBefore)]))
+    .executeTakeFirstOrThrow();
+  return r.n;
+}
+
 export async function resolveFlags(db: Db, feedbackId: number, by: string | null, resolution: string, now: Date): Promise<number> {
   const r = await db
     .updateTable('feedback_flags')

@@ -287,14 +287,15 @@ export function resolveFlagged(db: Db, ctx: ModerationContext, id: number, decis
 }
 
 /**
- * Counts distinct flaggers after a new flag: at the threshold, published content is hidden
- * until a moderator decides, and its author is told.
+ * Counts distinct established flaggers after a new flag (q.countEstablishedFlaggers): at the
+ * threshold, published content is hidden until a moderator decides, and its author is told.
+ * Other flags never hide anything; they put the item in the moderators' flag queue.
  */
 export async function applyFlagThreshold(db: Db, id: number, rules: HandlingRules, publicUrl: string, now = new Date()): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const f = await q.lockForModeration(trx, id);
     if (!f || f.moderation_state !== 'published') return false;
-    if ((await q.countOpenFlags(trx, id)) < rules.flagHideThreshold) return false;
+    if ((await q.countEstablishedFlaggers(trx, id, now, rules.flagEstablishedDays)) < rules.flagHideThreshold) return false;
     await q.updateFeedback(trx, id, { moderation_state: 'hidden', hidden_by_flags: true }, now);
     await insertEvent(trx, { feedback_id: id, kind: 'hidden', public: false, actor_role: 'system', at: now });
     await recordAudit(trx, { id: null, label: 'system (flag threshold)', ip: null }, 'feedback.hide_by_flags', { type: 'feedback', id }, {

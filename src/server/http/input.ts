@@ -1,0 +1,79 @@
+/**
+ * The rules of the input-normalisation layer (applied to every request by
+ * src/server/http/request-guard.ts, and usable by services for their own fields).
+ * Pure functions: no request, no database.
+ */
+
+/** C0 controls and DEL, except tab, line feed and carriage return (typed into text areas). */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Every C0 control and DEL: none belongs in a URL parameter or a file name. */
+const CONTROL_ANY = /[\u0000-\u001f\u007f]/;
+
+/** True when a form value holds a control character PostgreSQL or a page cannot take (NUL first of all). */
+export const hasControlInText = (s: string): boolean => CONTROL_IN_TEXT.test(s);
+/** True when a query parameter, path or file name holds any control character. */
+export const hasControlAny = (s: string): boolean => CONTROL_ANY.test(s);
+
+/** Years a date typed into this site can sensibly have (the calendar's range, not a policy). */
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2200;
+
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** 'YYYY-MM' naming a real month (year 1900–2200). */
+export function isValidMonth(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  return y >= MIN_YEAR && y <= MAX_YEAR && mo >= 1 && mo <= 12;
+}
+
+/** 'YYYY-MM-DD' naming a real calendar day (no 2025-02-31, no 0000-00-00). */
+export function isValidDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m || !isValidMonth(`${m[1]}-${m[2]}`)) return false;
+  const d = Number(m[3]);
+  return d >= 1 && d <= daysInMonth(Number(m[1]), Number(m[2]));
+}
+
+/** 'YYYY-MM-DDTHH:MM' (datetime-local, optional seconds) naming a real day and time. */
+export function isValidDateTime(s: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(s);
+  if (!m || !isValidDate(m[1]!)) return false;
+  return Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4] ?? 0) <= 59;
+}
+
+/**
+ * A value shaped like a date, month or datetime-local (what `<input type=date|month|datetime-local>`
+ * sends) that names no real day: the value, to quote back; null when the value is fine or is not
+ * date-shaped at all.
+ */
+export function impossibleDate(value: string): string | null {
+  const v = value.trim();
+  if (/^\d{4}-\d{2}$/.test(v)) return isValidMonth(v) ? null : v;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return isValidDate(v) ? null : v;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v)) return isValidDateTime(v) ? null : v;
+  return null;
+}
+
+/** Content types a page's form handler can read. */
+export function isFormContentType(contentType: string | null): boolean {
+  const t = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return t === 'application/x-www-form-urlencoded' || t === 'multipart/form-data';
+}
+
+/**
+ * A same-site path usable as a `Location` header: characters outside printable ASCII
+ * (`/ταυτότητα`, `/。x`, spaces) are percent-encoded as UTF-8, because a header value must be
+ * Latin-1 and a browser decodes them back. Null when the text cannot be encoded (a lone surrogate).
+ */
+export function encodePathForLocation(path: string): string | null {
+  try {
+    return path.replace(/[^\u0021-\u007e]/gu, (ch) => encodeURIComponent(ch));
+  } catch {
+    return null;
+  }
+}

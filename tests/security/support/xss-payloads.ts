@@ -1,0 +1,86 @@
+/**
+ * Stored-XSS payloads: classic, attribute breaking, SVG/MathML, mutation XSS (mXSS),
+ * `javascript:` and other dangerous URLs (raw and in Markdown), htmx attributes (`hx-*` and
+ * `data-hx-*`), template and CSS tricks. Every payload that could run does one of three
+ * observable things: opens a dialog (alert/confirm/prompt with 1337), fetches a URL containing
+ * "xss-probe", or (blocked by the CSP) raises a securitypolicyviolation. Markdown is used too:
+ * body text is Markdown.
+ */
+export const XSS_PAYLOADS: string[] = [
+  // classic
+  '<script>alert(1337)</script>',
+  '<SCRIPT SRC=/xss-probe.js></SCRIPT>',
+  '<img src=x onerror=alert(1337)>',
+  '<img src="/xss-probe.png" onerror="alert(1337)">',
+  '<body onload=alert(1337)>',
+  '<iframe src="javascript:alert(1337)"></iframe>',
+  '<iframe srcdoc="<script>alert(1337)</script>"></iframe>',
+  '<input autofocus onfocus=alert(1337)>',
+  '<details open ontoggle=alert(1337)>',
+  '<video><source onerror=alert(1337)></video>',
+  '<object data="javascript:alert(1337)"></object>',
+  '<embed src="/xss-probe.swf">',
+  '<link rel=stylesheet href=/xss-probe.css>',
+  '<meta http-equiv="refresh" content="0;url=javascript:alert(1337)">',
+  '<base href="//xss-probe.example/">',
+  '<form action="javascript:alert(1337)"><button>x</button></form>',
+  '<button formaction="javascript:alert(1337)">x</button>',
+  '<style>@import "/xss-probe.css";</style>',
+  '<div style="background:url(/xss-probe.png)">x</div>',
+  // attribute and context breaking
+  '"><script>alert(1337)</script>',
+  "'><img src=x onerror=alert(1337)>",
+  '" autofocus onfocus="alert(1337)',
+  "' onmouseover='alert(1337)",
+  '</textarea><script>alert(1337)</script>',
+  '</title><script>alert(1337)</script>',
+  '</script><script>alert(1337)</script>',
+  '<!--<img src="--><img src=x onerror=alert(1337)//">',
+  '<![CDATA[<script>alert(1337)</script>]]>',
+  // SVG and MathML
+  '<svg onload=alert(1337)>',
+  '<svg><script>alert(1337)</script></svg>',
+  '<svg><a xlink:href="javascript:alert(1337)"><text x="20" y="20">x</text></a></svg>',
+  '<svg><animate onbegin=alert(1337) attributeName=x dur=1s>',
+  '<svg><use href="data:image/svg+xml,<svg id=x xmlns=http://www.w3.org/2000/svg><image href=1 onerror=alert(1337) /></svg>#x"></use></svg>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=alert(1337)>',
+  // mutation XSS
+  '<noscript><p title="</noscript><img src=x onerror=alert(1337)>">',
+  '<svg></p><style><a id="</style><img src=1 onerror=alert(1337)>">',
+  '<math><mtext><table><mglyph><style><!--</style><img title="--&gt;&lt;img src=1 onerror=alert(1337)&gt;">',
+  '<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1337)>',
+  '<xmp><img src=x onerror=alert(1337)></xmp>',
+  '<listing>&lt;img src=x onerror=alert(1337)&gt;</listing>',
+  '<template><script>alert(1337)</script></template>',
+  // javascript: and other URLs, raw and in Markdown
+  '<a href="javascript:alert(1337)">klik</a>',
+  '<a href="JaVaScRiPt:alert(1337)">klik</a>',
+  '<a href="&#106;avascript:alert(1337)">klik</a>',
+  '<a href="java\tscript:alert(1337)">klik</a>',
+  '[klik](javascript:alert(1337))',
+  '[klik](JAVASCRIPT:alert(1337))',
+  '[klik](&#x6A;avascript:alert(1337))',
+  '![gambar](javascript:alert(1337))',
+  '[klik](data:text/html;base64,PHNjcmlwdD5hbGVydCgxMzM3KTwvc2NyaXB0Pg==)',
+  '[klik](vbscript:msgbox(1337))',
+  '<a href="data:text/html,<script>alert(1337)</script>">klik</a>',
+  '[a](<javascript:alert(1337)>)',
+  '[ref]: javascript:alert(1337)\n\n[ref]',
+  // htmx attributes
+  '<div hx-get="/xss-probe-hx" hx-trigger="load">x</div>',
+  '<div data-hx-get="/xss-probe-dhx" data-hx-trigger="load">x</div>',
+  '<button hx-post="/keluar" hx-trigger="load" hx-vals=\'{"xss":"probe"}\'>x</button>',
+  '<div hx-on:load="alert(1337)">x</div>',
+  '<div data-hx-on::load="alert(1337)">x</div>',
+  '<a hx-get="/xss-probe-hx2" hx-target="body" hx-swap="outerHTML" hx-trigger="load">x</a>',
+  '<form hx-post="/xss-probe-hx3" hx-trigger="load"></form>',
+  '<img src=x hx-get="/xss-probe-hx4" hx-trigger="load">',
+  // templates and odd encodings
+  '{{constructor.constructor("alert(1337)")()}}',
+  '${alert(1337)}',
+  '<img src=x onerror=&#97;&#108;&#101;&#114;&#116;(1337)>',
+  '<img src=x onerror="\\u0061lert(1337)">',
+  '%3Cscript%3Ealert(1337)%3C/script%3E',
+  '＜script＞alert(1337)＜/script＞',
+  '<scr<script>ipt>alert(1337)</scr</script>ipt>',
+];
