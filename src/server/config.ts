@@ -18,6 +18,8 @@ export interface AppConfig {
   mailFrom: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimitBytes: number;
+  /** Open311 `jurisdiction_id`: the city's domain (OPEN311_JURISDICTION_ID, default PUBLIC_URL's host). */
+  open311JurisdictionId: string;
   handling: HandlingRules;
   session: {
     residentIdleSeconds: number;
@@ -72,6 +74,7 @@ const schema = z.object({
   AUTOCLOSE_WORKING_DAYS: positiveInt.max(60).default(10),
   FLAG_HIDE_THRESHOLD: positiveInt.max(100).default(3),
   DIGEST_HOUR_WIT: z.coerce.number().int().min(0).max(23).default(7),
+  OPEN311_JURISDICTION_ID: z.string().trim().regex(/^[a-z0-9.-]{1,253}$/, 'must be a lower-case domain name').optional().or(z.literal('').transform(() => undefined)),
 });
 
 export class ConfigError extends Error {}
@@ -97,6 +100,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_MB * 1024 * 1024,
+    open311JurisdictionId: e.OPEN311_JURISDICTION_ID ?? new URL(publicUrl).hostname,
     handling: {
       verifyWorkingDays: e.VERIFY_WORKING_DAYS,
       answerWorkingDays: e.ANSWER_WORKING_DAYS,
