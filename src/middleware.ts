@@ -4,6 +4,7 @@ import { validateSessionToken } from './server/accounts/sessions.ts';
 import { initApp } from './server/app.ts';
 import { getConfig } from './server/config.ts';
 import { clientIp } from './server/http/client-ip.ts';
+import { crossSiteForbidden, isForbiddenCrossSite } from './server/http/origin-check.ts';
 import { clearSessionCookie, LOCALE_COOKIE, sessionCookieName, setSessionCookie, takeFlash } from './server/http/cookies.ts';
 
 /**
@@ -21,6 +22,7 @@ function socketAddress(context: { clientAddress: string }): string | undefined {
 }
 
 export const onRequest = defineMiddleware(async (context, next) => {
+  if (isForbiddenCrossSite(context.request, context.url)) return crossSiteForbidden(context.request);
   // The health check must answer even when the database is down.
   if (context.url.pathname === '/healthz') return next();
 
