@@ -11,9 +11,9 @@ export interface PublicPin {
 /** The pin rounded to about 100 m, or null when the item has none (both or neither are set). */
 export function publicPin(lat: number | null, long: number | null): PublicPin | null {
   if (lat === null || long === null || !Number.isFinite(lat) || !Number.isFinite(long)) return null;
-  const round = (v: number) => Math.round(v * 1000) / 1000;
-  // -0 would print as "0" anyway; normalise it so equal pins compare equal.
-  return { lat: round(lat) + 0, long: round(long) + 0 };
+  // Halves round away from zero on both hemispheres alike; `+ 0` turns -0 into 0.
+  const round = (v: number) => (Math.sign(v) * Math.round(Math.abs(v) * 1000)) / 1000 + 0;
+  return { lat: round(lat), long: round(long) };
 }
 
 /**
