@@ -7,12 +7,14 @@ import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
 import { forumsId } from './forums.ts';
 import { securityId } from './security.ts';
+import { open311Id } from './open311.ts';
 
 export const id = {
   ...forumsId,
   ...coachingId,
   ...evaluationId,
   ...securityId,
+  ...open311Id,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',

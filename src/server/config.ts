@@ -18,6 +18,8 @@ export interface AppConfig {
   mailFrom: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimitBytes: number;
+  /** Open311 `jurisdiction_id`: the city's domain (OPEN311_JURISDICTION_ID, default PUBLIC_URL's host). */
+  open311JurisdictionId: string;
   handling: HandlingRules;
   session: {
     residentIdleSeconds: number;
@@ -78,6 +80,7 @@ const schema = z.object({
   FLAG_HIDE_THRESHOLD: positiveInt.max(100).default(3),
   FLAG_ESTABLISHED_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   DIGEST_HOUR_WIT: z.coerce.number().int().min(0).max(23).default(7),
+  OPEN311_JURISDICTION_ID: z.string().trim().regex(/^[a-z0-9.-]{1,253}$/, 'must be a lower-case domain name').optional().or(z.literal('').transform(() => undefined)),
 });
 
 export class ConfigError extends Error {}
@@ -103,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_MB * 1024 * 1024,
+    open311JurisdictionId: e.OPEN311_JURISDICTION_ID ?? new URL(publicUrl).hostname,
     handling: {
       verifyWorkingDays: e.VERIFY_WORKING_DAYS,
       answerWorkingDays: e.ANSWER_WORKING_DAYS,

@@ -590,3 +590,31 @@ export interface Database {
   measures_dirty: MeasuresDirtyTable;
   feedback_answer_deadlines: FeedbackAnswerDeadlineTable;
 }
+
+// ---- Open311 and feeds (db/migrations/2026-12-04T110000_open311-and-feeds.ts); merged into Database.
+
+export interface ApiKeyTable {
+  id: Generated<number>;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+}
+
+export interface Open311TokenTable {
+  token_hash: string;
+  feedback_id: number;
+  api_key_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  api_keys: ApiKeyTable;
+  open311_tokens: Open311TokenTable;
+}
+
+export type ApiKeyRow = Selectable<ApiKeyTable>;

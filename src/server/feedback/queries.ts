@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, Sector } from '../db/schema.ts';
+import type { FeedbackChannel, FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, Sector } from '../db/schema.ts';
 
 // ---- reference lookups for the form
 
@@ -42,6 +42,9 @@ export interface FeedbackInsert {
   author_id: string | null;
   status: HandlingStatus;
   verify_due_at: Date;
+  channel?: FeedbackChannel;
+  latitude?: number | null;
+  longitude?: number | null;
 }
 
 export async function insertFeedback(db: Db, f: FeedbackInsert): Promise<{ id: number; created_at: Date }> {

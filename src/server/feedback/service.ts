@@ -7,11 +7,11 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
+import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
 import { fail, type FieldErrors, type Result } from '../forms.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
-import { hit, RATE_RULES } from '../rate-limit/service.ts';
+import { hit, RATE_RULES, type RateRule } from '../rate-limit/service.ts';
 import { canSupport, canViewAsStaff, canViewContact, canViewHiddenPhotos, canViewOfficerNamed, canViewReporterIdentity, isPublic } from './permissions.ts';
 import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from './photos.ts';
 import * as q from './queries.ts';
@@ -90,6 +90,21 @@ export interface Submitted {
   duplicate: boolean;
   /** Whether a receipt email was queued. */
   receiptSent: boolean;
+  /** When moderators must have verified it (null for a repeat). */
+  verifyDueAt: Date | null;
+}
+
+/**
+ * How a submission arrived when not through the web form: its channel, the rate-limit counters it
+ * counts against instead of the client address and account, and an optional map pin already
+ * checked by the caller.
+ */
+export interface SubmissionVia {
+  channel: FeedbackChannel;
+  limits: ReadonlyArray<readonly [RateRule, string]>;
+  pin?: { latitude: number; longitude: number } | null;
+  /** Runs in the submission's transaction once the item is stored (the channel's own records, its audit entry). */
+  onStored?: (trx: Db, feedbackId: number) => Promise<void>;
 }
 
 /**
@@ -104,6 +119,7 @@ export async function submitFeedback(
   input: SubmissionInput,
   files: File[],
   photos: PhotoStore,
+  via?: SubmissionVia,
 ): Promise<Result<Submitted>> {
   const v = validate(submissionSchema, input);
   const errors: FieldErrors = v.ok ? {} : { ...v.errors };
@@ -137,12 +153,12 @@ export async function submitFeedback(
 
   const idem = idempotencyHash(d.submissionKey);
   const existing = await q.findFeedbackIdByIdempotency(db, idem);
-  if (existing) return { ok: true, value: { feedbackId: existing.id, trackingCode: trackingCodeFor(d.submissionKey, existing.code_attempt), duplicate: true, receiptSent: false } };
+  if (existing) return { ok: true, value: { feedbackId: existing.id, trackingCode: trackingCodeFor(d.submissionKey, existing.code_attempt), duplicate: true, receiptSent: false, verifyDueAt: null } };
 
-  const limit = await hit(db, [
-    [RATE_RULES.submitPerAddress, ctx.ip ?? 'unknown'],
-    ...(user ? ([[RATE_RULES.submitPerAccount, user.id]] as const) : []),
-  ]);
+  const limit = await hit(
+    db,
+    via?.limits ?? [[RATE_RULES.submitPerAddress, ctx.ip ?? 'unknown'], ...(user ? ([[RATE_RULES.submitPerAccount, user.id]] as const) : [])],
+  );
   if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
 
   const receiptTo = d.contactEmail ?? (user && !d.anonymous ? user.email : null);
@@ -175,6 +191,7 @@ export async function submitFeedback(
             author_id: user?.id ?? null,
             status: 'received',
             verify_due_at: verifyDue,
+            ...(via ? { channel: via.channel, latitude: via.pin?.latitude ?? null, longitude: via.pin?.longitude ?? null } : {}),
           });
           if (d.contactName || d.contactEmail || d.contactPhone) {
             await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale });
@@ -183,6 +200,7 @@ export async function submitFeedback(
           for (const [i, p] of processed.entries()) {
             await q.insertPhoto(trx, { feedback_id: row.id, file_name: saved[i]!, mime: p.mime, width: p.width, height: p.height, bytes: p.data.length });
           }
+          if (via?.onStored) await via.onStored(trx, row.id);
           if (receiptTo) {
             await enqueueEmail(
               trx,
@@ -194,7 +212,7 @@ export async function submitFeedback(
           }
           return row.id;
         });
-        return { ok: true, value: { feedbackId: id, trackingCode: code, duplicate: false, receiptSent: receiptTo !== null } };
+        return { ok: true, value: { feedbackId: id, trackingCode: code, duplicate: false, receiptSent: receiptTo !== null, verifyDueAt: verifyDue } };
       } catch (e) {
         const constraint = uniqueViolation(e);
         // Another code already has this value (rare): derive the next one.
@@ -207,7 +225,7 @@ export async function submitFeedback(
     // Two copies of one submission racing: the loser returns the winner's feedback.
     if (uniqueViolation(e) === 'feedback_idempotency_hash_key') {
       const again = await q.findFeedbackIdByIdempotency(db, idem);
-      if (again) return { ok: true, value: { feedbackId: again.id, trackingCode: trackingCodeFor(d.submissionKey, again.code_attempt), duplicate: true, receiptSent: false } };
+      if (again) return { ok: true, value: { feedbackId: again.id, trackingCode: trackingCodeFor(d.submissionKey, again.code_attempt), duplicate: true, receiptSent: false, verifyDueAt: null } };
     }
     throw e;
   }

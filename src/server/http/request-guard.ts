@@ -56,7 +56,7 @@ export const ORIGIN_EXEMPTIONS: readonly OriginExemption[] = [
     reason: 'Open311 GeoReport v2 service requests: the api_key parameter is checked by the endpoint',
   },
   {
-    path: '/langganan/',
+    path: '/langganan/berhenti/',
     prefix: true,
     methods: ['POST'],
     rawBody: false,

@@ -30,6 +30,8 @@ export const RATE_RULES = {
    * person and forum) and the survey (once per attendee) are bounded by their own rules.
    */
   forumRegisterPerAccount: { name: 'forum-register:account', limit: 10, windowSeconds: 3600 },
+  /** Open311 POST requests per API key (a city partner app forwards many residents' feedback). */
+  open311PerKey: { name: 'open311:key', limit: 120, windowSeconds: 3600 },
 } as const satisfies Record<string, RateRule>;
 
 /**
