@@ -1,5 +1,6 @@
 import { coachingEn } from './coaching.ts';
 import { evaluationEn } from './evaluation.ts';
+import { mapEn } from './map.ts';
 import { forumsEn } from './forums.ts';
 import type { MessageKey } from './id.ts';
 
@@ -8,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   ...forumsEn,
   ...coachingEn,
   ...evaluationEn,
+  ...mapEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -5,12 +5,14 @@
  */
 import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
+import { mapId } from './map.ts';
 import { forumsId } from './forums.ts';
 
 export const id = {
   ...forumsId,
   ...coachingId,
   ...evaluationId,
+  ...mapId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',

@@ -19,6 +19,7 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   bodyLimitBytes: number;
   handling: HandlingRules;
+  map: MapConfig;
   session: {
     residentIdleSeconds: number;
     residentAbsoluteSeconds: number;
@@ -35,6 +36,12 @@ export interface HandlingRules {
   flagHideThreshold: number;
   /** Hour (WIT) after which the daily overdue digest goes out. */
   digestHourWit: number;
+}
+
+/** Map tiles (MAP_TILE_URL, MAP_TILE_ATTRIBUTION): a Leaflet URL template and its attribution text. */
+export interface MapConfig {
+  tileUrl: string;
+  tileAttribution: string;
 }
 
 const bool = z
@@ -72,6 +79,11 @@ const schema = z.object({
   AUTOCLOSE_WORKING_DAYS: positiveInt.max(60).default(10),
   FLAG_HIDE_THRESHOLD: positiveInt.max(100).default(3),
   DIGEST_HOUR_WIT: z.coerce.number().int().min(0).max(23).default(7),
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*\{x\}\S*\{y\}/, 'must be an http(s) URL template with {z}, {x} and {y}')
+    .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default('© OpenStreetMap contributors'),
 });
 
 export class ConfigError extends Error {}
@@ -104,6 +116,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       flagHideThreshold: e.FLAG_HIDE_THRESHOLD,
       digestHourWit: e.DIGEST_HOUR_WIT,
     },
+    map: { tileUrl: e.MAP_TILE_URL, tileAttribution: e.MAP_TILE_ATTRIBUTION },
     session: {
       residentIdleSeconds: e.SESSION_RESIDENT_IDLE_DAYS * 86400,
       residentAbsoluteSeconds: e.SESSION_RESIDENT_MAX_DAYS * 86400,

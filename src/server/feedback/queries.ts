@@ -32,6 +32,9 @@ export interface FeedbackInsert {
   area_id: number | null;
   kecamatan_code: string | null;
   location_text: string | null;
+  /** The optional map pin, already checked to be inside the city. */
+  latitude?: number | null;
+  longitude?: number | null;
   occurred_on: string | null;
   title: string;
   body_md: string;
