@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * Map view and email alerts.
- * - `feedback_map_idx`: the board's map reads the newest pinned, published, public items.
+ * - `feedback_map_idx`: the board's map reads the newest pinned, published, public items (board order).
  * - `outbox.headers`: extra mail headers of one message (JSON object; List-Unsubscribe ...).
  * - `alert_subscriptions`: who follows what (a unit, a kecamatan, a circle around a point, one item),
  *   how often (immediately or a daily digest); confirmed by double opt-in, cancelled by a link.
@@ -14,7 +14,7 @@ import { type Kysely, sql } from 'kysely';
  * Frozen once landed.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`create index feedback_map_idx on feedback (published_at desc, id desc)
+  await sql`create index feedback_map_idx on feedback (created_at desc, id desc)
     where latitude is not null and moderation_state = 'published' and confidential = false`.execute(db);
   await sql`alter table outbox add column headers jsonb`.execute(db);
 

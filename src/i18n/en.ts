@@ -1,3 +1,4 @@
+import { alertsEn } from './alerts.ts';
 import { coachingEn } from './coaching.ts';
 import { evaluationEn } from './evaluation.ts';
 import { mapEn } from './map.ts';
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...coachingEn,
   ...evaluationEn,
   ...mapEn,
+  ...alertsEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -3,6 +3,7 @@
  * dictionary must have exactly the same keys (checked by the type system).
  * Placeholders are written {name}.
  */
+import { alertsId } from './alerts.ts';
 import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
 import { mapId } from './map.ts';
@@ -13,6 +14,7 @@ export const id = {
   ...coachingId,
   ...evaluationId,
   ...mapId,
+  ...alertsId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',
