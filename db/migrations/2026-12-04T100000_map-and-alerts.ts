@@ -35,7 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     confirmed_at timestamptz,
     cancelled_at timestamptz,
     last_sent_on date,
-    constraint alert_subscriptions_scope_check check (
+    constraint alert_subscriptions_target_check check (
       (scope = 'unit' and unit_id is not null)
       or (scope = 'kecamatan' and kecamatan_code is not null)
       or (scope = 'point' and latitude is not null and longitude is not null and radius_m between 100 and 10000)

@@ -18,12 +18,12 @@ export interface MapPoint {
 }
 
 /** The board's map of the current filter: public items only, places rounded, bounded in number. */
-export async function boardMap(db: Db, filter: BoardFilter): Promise<{ points: MapPoint[]; limited: boolean }> {
-  const rows = await selectMapPoints(db, filter, MAP_POINT_LIMIT + 1);
+export async function boardMap(db: Db, filter: BoardFilter, limit = MAP_POINT_LIMIT): Promise<{ points: MapPoint[]; limited: boolean }> {
+  const rows = await selectMapPoints(db, filter, limit + 1);
   const points: MapPoint[] = [];
-  for (const r of rows.slice(0, MAP_POINT_LIMIT)) {
+  for (const r of rows.slice(0, limit)) {
     const at = publicLocation(r);
     if (at) points.push({ id: r.id, kind: r.kind, title: r.title, status: r.status, createdAt: r.created_at, at });
   }
-  return { points, limited: rows.length > MAP_POINT_LIMIT };
+  return { points, limited: rows.length > limit };
 }
