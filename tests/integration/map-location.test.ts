@@ -90,6 +90,10 @@ describeEachDb('map pins on feedback', (get) => {
     }
     expect(map.limited).toBe(false);
     expect((await boardMap(db(), { unitId: dinkes.id, kind: 'saran' })).points.map((p) => p.id)).toEqual([b.feedbackId]);
+    const word = 'petaqzxwvy';
+    const d = await submit(db(), { ...LAHA, title: `Jalan ${word} berlubang dalam` });
+    await publish(db(), mod.actor, d.feedbackId);
+    expect((await boardMap(db(), { q: word })).points.map((p) => p.id)).toEqual([d.feedbackId]);
     const small = await boardMap(db(), { unitId: dinkes.id }, 1);
     expect(small).toMatchObject({ limited: true, points: [{ id: b.feedbackId }] });
   });
