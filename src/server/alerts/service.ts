@@ -36,11 +36,6 @@ export const ALERT_RATE_RULES = {
   subscribePerEmail: { name: 'alert-subscribe:email', limit: 3, windowSeconds: 3600 },
 } as const satisfies Record<string, RateRule>;
 
-/** Anyone may subscribe; an item only while the public can see it (checked by the service). */
-export function canSubscribeToAlerts(): boolean {
-  return true;
-}
-
 const subscribeSchema = z.object({
   email: z
     .string()
