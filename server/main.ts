@@ -29,6 +29,7 @@ const { initApp, closeApp } = await import('../src/server/app.ts');
 const { securityHeaders } = await import('../src/server/http/security-headers.ts');
 const { startWorker } = await import('../src/server/worker.ts');
 const { gracefulCloser } = await import('../src/server/http/graceful-close.ts');
+const { handleOneClickUnsubscribe } = await import('../src/server/alerts/one-click.ts');
 
 try {
   await initApp();
@@ -65,6 +66,7 @@ const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_00
       ms: Math.round(performance.now() - started),
     });
   });
+  if (handleOneClickUnsubscribe(req, res, async () => (await initApp()).db, config.trustProxy)) return;
   handler(req, res);
 });
 

@@ -9,6 +9,7 @@ import * as evaluation from './2026-11-27T232000_evaluation.ts';
 import * as overdueIndex from './2026-11-27T233000_overdue-index.ts';
 import * as locationAndChannel from './2026-12-04T090000_location-and-channel.ts';
 import * as open311AndFeeds from './2026-12-04T110000_open311-and-feeds.ts';
+import * as mapAndAlerts from './2026-12-04T100000_map-and-alerts.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T233000_overdue-index': overdueIndex,
   '2026-12-04T090000_location-and-channel': locationAndChannel,
   '2026-12-04T110000_open311-and-feeds': open311AndFeeds,
+  '2026-12-04T100000_map-and-alerts': mapAndAlerts,
 };

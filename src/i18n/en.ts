@@ -1,5 +1,7 @@
+import { alertsEn } from './alerts.ts';
 import { coachingEn } from './coaching.ts';
 import { evaluationEn } from './evaluation.ts';
+import { mapEn } from './map.ts';
 import { forumsEn } from './forums.ts';
 import { securityEn } from './security.ts';
 import { open311En } from './open311.ts';
@@ -12,6 +14,8 @@ export const en: Record<MessageKey, string> = {
   ...evaluationEn,
   ...securityEn,
   ...open311En,
+  ...mapEn,
+  ...alertsEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -3,8 +3,10 @@
  * dictionary must have exactly the same keys (checked by the type system).
  * Placeholders are written {name}.
  */
+import { alertsId } from './alerts.ts';
 import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
+import { mapId } from './map.ts';
 import { forumsId } from './forums.ts';
 import { securityId } from './security.ts';
 import { open311Id } from './open311.ts';
@@ -15,6 +17,8 @@ export const id = {
   ...evaluationId,
   ...securityId,
   ...open311Id,
+  ...mapId,
+  ...alertsId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',

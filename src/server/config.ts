@@ -21,6 +21,7 @@ export interface AppConfig {
   /** Open311 `jurisdiction_id`: the city's domain (OPEN311_JURISDICTION_ID, default PUBLIC_URL's host). */
   open311JurisdictionId: string;
   handling: HandlingRules;
+  map: MapConfig;
   session: {
     residentIdleSeconds: number;
     residentAbsoluteSeconds: number;
@@ -42,6 +43,12 @@ export interface HandlingRules {
   flagEstablishedDays: number;
   /** Hour (WIT) after which the daily overdue digest goes out. */
   digestHourWit: number;
+}
+
+/** Map tiles (MAP_TILE_URL, MAP_TILE_ATTRIBUTION): a Leaflet URL template and its attribution text. */
+export interface MapConfig {
+  tileUrl: string;
+  tileAttribution: string;
 }
 
 const bool = z
@@ -81,6 +88,11 @@ const schema = z.object({
   FLAG_ESTABLISHED_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   DIGEST_HOUR_WIT: z.coerce.number().int().min(0).max(23).default(7),
   OPEN311_JURISDICTION_ID: z.string().trim().regex(/^[a-z0-9.-]{1,253}$/, 'must be a lower-case domain name').optional().or(z.literal('').transform(() => undefined)),
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*\{x\}\S*\{y\}/, 'must be an http(s) URL template with {z}, {x} and {y}')
+    .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default('© OpenStreetMap contributors'),
 });
 
 export class ConfigError extends Error {}
@@ -115,6 +127,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       flagEstablishedDays: e.FLAG_ESTABLISHED_DAYS,
       digestHourWit: e.DIGEST_HOUR_WIT,
     },
+    map: { tileUrl: e.MAP_TILE_URL, tileAttribution: e.MAP_TILE_ATTRIBUTION },
     session: {
       residentIdleSeconds: e.SESSION_RESIDENT_IDLE_DAYS * 86400,
       residentAbsoluteSeconds: e.SESSION_RESIDENT_MAX_DAYS * 86400,

@@ -84,12 +84,12 @@ describe('request guard', () => {
   });
 
   it('the exemption list: webhooks, Open311 POST, one-click unsubscribe; nothing else', () => {
-    expect(ORIGIN_EXEMPTIONS.map((e) => e.path)).toEqual(['/webhooks/', '/open311/v2/requests', '/langganan/']);
+    expect(ORIGIN_EXEMPTIONS.map((e) => e.path)).toEqual(['/webhooks/', '/open311/v2/requests', '/langganan/berhenti/']);
     expect(originExemption('/webhooks/whatsapp', 'POST')?.rawBody).toBe(true);
     expect(originExemption('/open311/v2/requests.json', 'POST')).not.toBeNull();
     expect(originExemption('/open311/v2/requests/12.json', 'POST')).toBeNull();
     expect(originExemption('/open311/v2/requests', 'DELETE')).toBeNull();
-    expect(originExemption('/langganan/abc', 'POST')).not.toBeNull();
+    expect(originExemption('/langganan/berhenti/abc', 'POST')).not.toBeNull();
     expect(originExemption('/keluar', 'POST')).toBeNull();
     expect(originExemption('/webhooksx', 'POST')).toBeNull();
   });

@@ -618,3 +618,57 @@ export interface Database {
 }
 
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+
+// ---- map and email alerts (db/migrations/2026-12-04T100000_map-and-alerts.ts); merged by declaration.
+
+/** Extra mail headers of one outbox message (List-Unsubscribe ...), a JSON object. */
+export interface OutboxTable {
+  headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+}
+
+export type AlertScope = 'unit' | 'kecamatan' | 'point' | 'item';
+export type AlertFrequency = 'immediate' | 'daily';
+
+export interface AlertSubscriptionTable {
+  id: Generated<number>;
+  email: string;
+  locale: Generated<'id' | 'en'>;
+  scope: AlertScope;
+  unit_id: number | null;
+  kecamatan_code: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  radius_m: number | null;
+  feedback_id: number | null;
+  frequency: AlertFrequency;
+  user_id: string | null;
+  created_at: Generated<Date>;
+  confirmed_at: Date | null;
+  cancelled_at: Date | null;
+  last_sent_on: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AlertTokenTable {
+  token_hash: string;
+  subscription_id: number;
+  purpose: 'confirm' | 'unsubscribe';
+  created_at: Generated<Date>;
+}
+
+export interface AlertEventTable {
+  event_id: number;
+  queued_at: Generated<Date>;
+}
+
+export interface AlertItemTable {
+  subscription_id: number;
+  event_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  alert_subscriptions: AlertSubscriptionTable;
+  alert_tokens: AlertTokenTable;
+  alert_events: AlertEventTable;
+  alert_items: AlertItemTable;
+}

@@ -1,6 +1,6 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { FeedbackChannel, FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, Sector } from '../db/schema.ts';
+import type { Database, FeedbackChannel, FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, Sector } from '../db/schema.ts';
 
 // ---- reference lookups for the form
 
@@ -32,6 +32,9 @@ export interface FeedbackInsert {
   area_id: number | null;
   kecamatan_code: string | null;
   location_text: string | null;
+  /** The optional map pin, already checked to be inside the city. */
+  latitude?: number | null;
+  longitude?: number | null;
   occurred_on: string | null;
   title: string;
   body_md: string;
@@ -225,6 +228,18 @@ export interface BoardFilter {
 
 export type BoardSort = 'new' | 'support' | 'waiting';
 
+/** The board's filters except the text search (shared by the list and its map view). */
+export function whereBoardFilter<O>(q: SelectQueryBuilder<Database, 'feedback', O>, filter: BoardFilter): SelectQueryBuilder<Database, 'feedback', O> {
+  if (filter.kind) q = q.where('feedback.kind', '=', filter.kind);
+  if (filter.unitId) q = q.where('feedback.unit_id', '=', filter.unitId);
+  if (filter.sector) q = q.where('feedback.sector', '=', filter.sector);
+  if (filter.kecamatan) q = q.where('feedback.kecamatan_code', '=', filter.kecamatan);
+  if (filter.status) q = q.where('feedback.status', '=', filter.status);
+  if (filter.from) q = q.where('feedback.created_at', '>=', filter.from);
+  if (filter.to) q = q.where('feedback.created_at', '<', filter.to);
+  return q;
+}
+
 export interface BoardCursor {
   /** created_at in microseconds since the epoch (new/waiting), or support_count (support). */
   v: number;
@@ -291,13 +306,7 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
     ])
     .where('feedback.moderation_state', '=', 'published')
     .where('feedback.confidential', '=', false);
-  if (filter.kind) q = q.where('feedback.kind', '=', filter.kind);
-  if (filter.unitId) q = q.where('feedback.unit_id', '=', filter.unitId);
-  if (filter.sector) q = q.where('feedback.sector', '=', filter.sector);
-  if (filter.kecamatan) q = q.where('feedback.kecamatan_code', '=', filter.kecamatan);
-  if (filter.status) q = q.where('feedback.status', '=', filter.status);
-  if (filter.from) q = q.where('feedback.created_at', '>=', filter.from);
-  if (filter.to) q = q.where('feedback.created_at', '<', filter.to);
+  q = whereBoardFilter(q, filter);
   if (sort === 'waiting') q = q.where('feedback.status', 'not in', ['resolved', 'closed']);
   // Indonesian stemming (pelayanan ~ melayani) or exact words (names, codes).
   const tsq = sql`(websearch_to_tsquery('indonesian', ${query}) || websearch_to_tsquery('simple', ${query}))`;

@@ -18,6 +18,7 @@ import * as q from './queries.ts';
 import { idempotencyHash, normalizeTrackingCode, SUBMISSION_KEY_RE, trackingCodeFor, trackingHash } from './tracking-code.ts';
 import { validate } from '../forms.ts';
 import { applyFlagThreshold } from '../moderation/service.ts';
+import { checkPin, publicLocation, type LatLng } from '../geo/bounds.ts';
 
 /** Working days after closing during which the reporter may reopen. */
 export const REOPEN_WORKING_DAYS = 10;
@@ -123,6 +124,8 @@ export async function submitFeedback(
 ): Promise<Result<Submitted>> {
   const v = validate(submissionSchema, input);
   const errors: FieldErrors = v.ok ? {} : { ...v.errors };
+  const pin = checkPin(input.latitude, input.longitude);
+  if (!pin.ok) Object.assign(errors, pin.errors);
   // Photos are checked even when other fields are wrong, so every problem shows at once.
   const uploads = files.filter((f) => f.size > 0 || f.name !== '');
   const processed: ProcessedPhoto[] = [];
@@ -136,7 +139,7 @@ export async function submitFeedback(
       }
     }
   }
-  if (!v.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  if (!v.ok || !pin.ok || Object.keys(errors).length > 0) return { ok: false, errors };
   const d = v.value;
   if (d.occurredOn && (d.occurredOn > witToday() || d.occurredOn < '2000-01-01')) return fail('occurredOn', 'err.dateFuture');
 
@@ -181,6 +184,8 @@ export async function submitFeedback(
             area_id: area?.id ?? null,
             kecamatan_code: kecamatanCode,
             location_text: d.location,
+            latitude: pin.value?.latitude ?? null,
+            longitude: pin.value?.longitude ?? null,
             occurred_on: d.occurredOn || null,
             title: d.title,
             body_md: d.body,
@@ -269,7 +274,8 @@ const PUBLIC_FIELDS = [
   'occurred_on',
 ] as const;
 
-export type PublicFeedback = Pick<FeedbackRow, (typeof PUBLIC_FIELDS)[number]> & { officer_named: null };
+/** `pin`: the location rounded for the public (`publicLocation`), never the stored one. */
+export type PublicFeedback = Pick<FeedbackRow, (typeof PUBLIC_FIELDS)[number]> & { officer_named: null; pin: LatLng | null };
 /** Staff see the working fields too (deadlines, priority, source text for redaction). */
 export type StaffFeedback = Omit<FeedbackRow, 'tracking_hash' | 'idempotency_hash' | 'code_attempt' | 'search' | 'author_id' | 'officer_named'> & {
   officer_named: string | null;
@@ -287,7 +293,7 @@ export interface FeedbackView<F = PublicFeedback | StaffFeedback> {
 
 function publicFields(f: FeedbackRow): PublicFeedback {
   const out = Object.fromEntries(PUBLIC_FIELDS.map((k) => [k, f[k]])) as Pick<FeedbackRow, (typeof PUBLIC_FIELDS)[number]>;
-  return { ...out, officer_named: null };
+  return { ...out, officer_named: null, pin: publicLocation(f) };
 }
 
 function staffFields(f: FeedbackRow, officer: boolean): StaffFeedback {

@@ -10,6 +10,8 @@ export interface OutboxInsert {
   text_body: string;
   html_body: string;
   attachments?: string | null;
+  /** Extra mail headers, a JSON object (List-Unsubscribe ...). */
+  headers?: string | null;
 }
 
 export async function insertOutbox(db: Db, m: OutboxInsert): Promise<number> {

@@ -8,6 +8,8 @@ export interface EmailContent {
   text: string;
   html: string;
   attachments?: EmailAttachment[];
+  /** Extra mail headers (List-Unsubscribe, List-Unsubscribe-Post ...). */
+  headers?: Record<string, string>;
 }
 
 function escapeHtml(s: string): string {
@@ -64,6 +66,7 @@ export function enqueueEmail(db: Db, to: string, locale: Locale, template: strin
     text_body: content.text,
     html_body: content.html,
     attachments: content.attachments?.length ? JSON.stringify(content.attachments) : null,
+    headers: content.headers ? JSON.stringify(content.headers) : null,
   });
 }
 

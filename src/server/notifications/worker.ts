@@ -26,7 +26,7 @@ export function createTransport(smtpUrl: string | undefined, from: string): Tran
       text: m.text_body,
       html: m.html_body,
       attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.base64, encoding: 'base64', cid: a.cid })),
-      headers: { 'X-Baku-Dengar-Outbox-Id': String(m.id) },
+      headers: { ...(m.headers ?? {}), 'X-Baku-Dengar-Outbox-Id': String(m.id) },
     });
     return 'sent';
   };
