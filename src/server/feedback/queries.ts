@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, Sector } from '../db/schema.ts';
+import type { FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, NotifyChannels, Sector, FeedbackChannel } from '../db/schema.ts';
 
 // ---- reference lookups for the form
 
@@ -42,6 +42,7 @@ export interface FeedbackInsert {
   author_id: string | null;
   status: HandlingStatus;
   verify_due_at: Date;
+  channel?: FeedbackChannel;
 }
 
 export async function insertFeedback(db: Db, f: FeedbackInsert): Promise<{ id: number; created_at: Date }> {
@@ -52,7 +53,7 @@ export function findFeedbackIdByIdempotency(db: Db, hash: string) {
   return db.selectFrom('feedback').select(['id', 'code_attempt']).where('idempotency_hash', '=', hash).executeTakeFirst();
 }
 
-export async function insertContact(db: Db, c: { feedback_id: number; name: string | null; email: string | null; phone: string | null; locale: 'id' | 'en' }): Promise<void> {
+export async function insertContact(db: Db, c: { feedback_id: number; name: string | null; email: string | null; phone: string | null; locale: 'id' | 'en'; notify?: NotifyChannels }): Promise<void> {
   await db.insertInto('feedback_contacts').values(c).execute();
 }
 

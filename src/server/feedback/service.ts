@@ -1,15 +1,18 @@
 import { z } from 'zod';
-import type { Locale } from '../../i18n/index.ts';
+import { formatDateTime, translator, type Locale } from '../../i18n/index.ts';
 import type { RequestContext } from '../accounts/service.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
+import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, NOTIFY_CHANNELS, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type NotifyChannels, type Sector } from '../db/schema.ts';
 import { fail, type FieldErrors, type Result } from '../forms.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
-import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import { composeEmail } from '../notifications/service.ts';
+import { accountRecipient, enqueueNotice, type Recipient } from '../notifications/channels.ts';
+import { toE164 } from '../whatsapp/phone.ts';
+import { templateParam, WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
 import { hit, RATE_RULES } from '../rate-limit/service.ts';
 import { canSupport, canViewAsStaff, canViewContact, canViewHiddenPhotos, canViewOfficerNamed, canViewReporterIdentity, isPublic } from './permissions.ts';
 import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from './photos.ts';
@@ -74,10 +77,15 @@ const submissionSchema = z.object({
     .max(30)
     .optional()
     .refine((v) => !v || /^\+?[0-9][0-9 ()-]{5,28}$/.test(v), { message: 'err.phone' })
-    .transform((v) => v || null),
+    // Stored in E.164 (+62…) when it is a valid number, as typed otherwise.
+    .transform((v) => (v ? (toE164(v) ?? v) : null)),
+  // Where the reporter wants news: WhatsApp needs a valid number (and is their consent to be contacted there).
+  contactNotify: z.enum(NOTIFY_CHANNELS as [NotifyChannels, ...NotifyChannels[]], { message: 'err.invalidChoice' }).optional().default('email'),
   submissionKey: z.string().regex(SUBMISSION_KEY_RE, { message: 'err.badRequest' }),
   // Honeypot: a field people never see. Bots fill it in.
   website: z.string().max(0, { message: 'err.badRequest' }).optional(),
+}).superRefine((d, ctx) => {
+  if (d.contactNotify !== 'email' && (!d.contactPhone || !/^\+\d+$/.test(d.contactPhone))) ctx.addIssue({ code: 'custom', path: ['contactPhone'], message: 'err.phoneForWhatsApp' });
 });
 
 export type SubmissionInput = Record<string, string>;
@@ -103,7 +111,10 @@ export async function submitFeedback(
   input: SubmissionInput,
   files: File[],
   photos: PhotoStore,
+  /** How it arrived; a WhatsApp conversation answers with the code itself, so no separate receipt goes out. */
+  opts: { channel?: FeedbackChannel } = {},
 ): Promise<Result<Submitted>> {
+  const channel = opts.channel ?? 'web';
   const v = validate(submissionSchema, input);
   const errors: FieldErrors = v.ok ? {} : { ...v.errors };
   // Photos are checked even when other fields are wrong, so every problem shows at once.
@@ -144,7 +155,14 @@ export async function submitFeedback(
   ]);
   if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
 
-  const receiptTo = d.contactEmail ?? (user && !d.anonymous ? user.email : null);
+  const receiptTo: Recipient | null =
+    channel === 'whatsapp'
+      ? null
+      : d.contactEmail || (d.contactPhone && d.contactNotify !== 'email')
+        ? { email: d.contactEmail, phone: d.contactPhone, notify: d.contactNotify, locale: ctx.locale }
+        : user && !d.anonymous
+          ? await accountRecipient(db, { email: user.email, locale: ctx.locale })
+          : null;
   const now = new Date();
   const verifyDue = workingDayDeadline(now, ctx.rules.verifyWorkingDays, await holidaysAround(db, now));
   const saved: string[] = [];
@@ -174,22 +192,27 @@ export async function submitFeedback(
             author_id: user?.id ?? null,
             status: 'received',
             verify_due_at: verifyDue,
+            channel,
           });
           if (d.contactName || d.contactEmail || d.contactPhone) {
-            await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale });
+            await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale, notify: d.contactNotify });
           }
           await q.insertEvent(trx, { feedback_id: row.id, kind: 'submitted', public: true, to_status: 'received', at: row.created_at });
           for (const [i, p] of processed.entries()) {
             await q.insertPhoto(trx, { feedback_id: row.id, file_name: saved[i]!, mime: p.mime, width: p.width, height: p.height, bytes: p.data.length });
           }
           if (receiptTo) {
-            await enqueueEmail(
-              trx,
-              receiptTo,
-              ctx.locale,
-              'feedback_receipt',
-              composeEmail(ctx.locale, 'email.receipt.subject', 'email.receipt.body', { code, title: d.title, link: `${ctx.publicUrl}/lacak` }),
-            );
+            const deadline = formatDateTime(verifyDue, receiptTo.locale);
+            const params = { code, title: d.title, link: `${ctx.publicUrl}/lacak` };
+            await enqueueNotice(trx, receiptTo, {
+              template: 'feedback_receipt',
+              feedbackId: row.id,
+              email: composeEmail(receiptTo.locale, 'email.receipt.subject', 'email.receipt.body', params),
+              whatsapp: {
+                text: translator(receiptTo.locale)('wa.submitted', { code, deadline }),
+                template: { name: WHATSAPP_TEMPLATES.receipt.name, params: [templateParam(d.title, 150), code, deadline] },
+              },
+            });
           }
           return row.id;
         });
