@@ -431,6 +431,16 @@ export async function addInformation(db: Db, code: string, input: unknown): Prom
   if (!v.ok) return v;
   const id = await byCode(db, code);
   if (id === null) return fail('_form', 'err.trackingNotFound');
+  await addInformationById(db, id, v.value.text);
+  return { ok: true, value: null };
+}
+
+/**
+ * Adds the reporter's information to an item they are known to own (their tracking code, or
+ * the WhatsApp number a request for information went to).
+ */
+export async function addInformationById(db: Db, id: number, text: string): Promise<void> {
+  const v = { value: { text } };
   await db.transaction().execute(async (trx) => {
     await q.insertEvent(trx, { feedback_id: id, kind: 'info_added', public: false, actor_role: 'reporter', body_md: v.value.text, body_html: renderMarkdown(v.value.text) });
     // A reply to an answer stops the autoclose clock: the unit has to look again.
@@ -443,7 +453,6 @@ export async function addInformation(db: Db, code: string, input: unknown): Prom
       .execute();
     if (reopened) await q.insertEvent(trx, { feedback_id: id, kind: 'status', public: true, actor_role: 'reporter', from_status: 'responded', to_status: 'in_progress' });
   });
-  return { ok: true, value: null };
 }
 
 const ratingSchema = z.object({

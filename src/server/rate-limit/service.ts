@@ -30,6 +30,11 @@ export const RATE_RULES = {
    * person and forum) and the survey (once per attendee) are bounded by their own rules.
    */
   forumRegisterPerAccount: { name: 'forum-register:account', limit: 10, windowSeconds: 3600 },
+  /** WhatsApp: messages processed per number (each may cost a reply), and one "too many" reply per window. */
+  whatsappPerNumber: { name: 'whatsapp:number', limit: 40, windowSeconds: 600 },
+  whatsappLimitNotice: { name: 'whatsapp-notice:number', limit: 1, windowSeconds: 600 },
+  /** Verification codes sent to WhatsApp from /akun, per account. */
+  whatsappCodePerAccount: { name: 'whatsapp-code:account', limit: 5, windowSeconds: 3600 },
 } as const satisfies Record<string, RateRule>;
 
 /**
