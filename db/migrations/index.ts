@@ -10,6 +10,7 @@ import * as overdueIndex from './2026-11-27T233000_overdue-index.ts';
 import * as locationAndChannel from './2026-12-04T090000_location-and-channel.ts';
 import * as open311AndFeeds from './2026-12-04T110000_open311-and-feeds.ts';
 import * as mapAndAlerts from './2026-12-04T100000_map-and-alerts.ts';
+import * as whatsapp from './2026-12-04T120000_whatsapp.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T090000_location-and-channel': locationAndChannel,
   '2026-12-04T110000_open311-and-feeds': open311AndFeeds,
   '2026-12-04T100000_map-and-alerts': mapAndAlerts,
+  '2026-12-04T120000_whatsapp': whatsapp,
 };

@@ -5,6 +5,7 @@ import { mapEn } from './map.ts';
 import { forumsEn } from './forums.ts';
 import { securityEn } from './security.ts';
 import { open311En } from './open311.ts';
+import { whatsappEn } from './whatsapp.ts';
 import type { MessageKey } from './id.ts';
 
 /** English strings; must define every key of the Indonesian dictionary. */
@@ -16,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   ...open311En,
   ...mapEn,
   ...alertsEn,
+  ...whatsappEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -10,6 +10,7 @@ import { mapId } from './map.ts';
 import { forumsId } from './forums.ts';
 import { securityId } from './security.ts';
 import { open311Id } from './open311.ts';
+import { whatsappId } from './whatsapp.ts';
 
 export const id = {
   ...forumsId,
@@ -19,6 +20,7 @@ export const id = {
   ...open311Id,
   ...mapId,
   ...alertsId,
+  ...whatsappId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',

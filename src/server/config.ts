@@ -22,6 +22,8 @@ export interface AppConfig {
   open311JurisdictionId: string;
   handling: HandlingRules;
   map: MapConfig;
+  /** The WhatsApp channel; null (off) unless all its variables are set. */
+  whatsapp: WhatsAppConfig | null;
   session: {
     residentIdleSeconds: number;
     residentAbsoluteSeconds: number;
@@ -50,6 +52,21 @@ export interface MapConfig {
   tileUrl: string;
   tileAttribution: string;
 }
+
+/** WhatsApp Cloud API (Meta): where to send, as which number, and the webhook's secrets. */
+export interface WhatsAppConfig {
+  /** Graph API base with its pinned version, e.g. https://graph.facebook.com/v23.0 (no trailing slash). */
+  apiUrl: string;
+  token: string;
+  phoneNumberId: string;
+  /** Signs webhook POSTs (X-Hub-Signature-256). */
+  appSecret: string;
+  /** Answers the webhook's GET handshake. */
+  verifyToken: string;
+}
+
+export const WHATSAPP_DEFAULT_API_URL = 'https://graph.facebook.com/v23.0';
+const WHATSAPP_VARS = ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const;
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -93,6 +110,22 @@ const schema = z.object({
     .regex(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*\{x\}\S*\{y\}/, 'must be an http(s) URL template with {z}, {x} and {y}')
     .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   MAP_TILE_ATTRIBUTION: z.string().min(1).max(300).default('© OpenStreetMap contributors'),
+  WHATSAPP_API_URL: z.url({ protocol: /^https?$/ }).default(WHATSAPP_DEFAULT_API_URL),
+  WHATSAPP_TOKEN: z.string().trim().optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z
+    .string()
+    .trim()
+    .regex(/^(\d{5,30})?$/, 'must be the numeric phone number id from Meta')
+    .optional(),
+  WHATSAPP_APP_SECRET: z.string().trim().optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().trim().optional(),
+}).superRefine((e, ctx) => {
+  // All or nothing: a half-configured channel would accept webhooks it cannot answer (or the reverse).
+  const set = WHATSAPP_VARS.filter((k) => e[k]);
+  if (set.length > 0 && set.length < WHATSAPP_VARS.length) {
+    for (const k of WHATSAPP_VARS.filter((v) => !e[v])) ctx.addIssue({ code: 'custom', path: [k], message: `required when ${set.join(', ')} is set` });
+  }
+  if (e.WHATSAPP_VERIFY_TOKEN && e.WHATSAPP_VERIFY_TOKEN.length < 8) ctx.addIssue({ code: 'custom', path: ['WHATSAPP_VERIFY_TOKEN'], message: 'must be at least 8 characters' });
 });
 
 export class ConfigError extends Error {}
@@ -128,6 +161,16 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       digestHourWit: e.DIGEST_HOUR_WIT,
     },
     map: { tileUrl: e.MAP_TILE_URL, tileAttribution: e.MAP_TILE_ATTRIBUTION },
+    whatsapp:
+      e.WHATSAPP_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID && e.WHATSAPP_APP_SECRET && e.WHATSAPP_VERIFY_TOKEN
+        ? {
+            apiUrl: e.WHATSAPP_API_URL.replace(/\/+$/, ''),
+            token: e.WHATSAPP_TOKEN,
+            phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+            appSecret: e.WHATSAPP_APP_SECRET,
+            verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+          }
+        : null,
     session: {
       residentIdleSeconds: e.SESSION_RESIDENT_IDLE_DAYS * 86400,
       residentAbsoluteSeconds: e.SESSION_RESIDENT_MAX_DAYS * 86400,

@@ -8,9 +8,11 @@ import { autocloseDue, sendOverdueDigest } from './handling/service.ts';
 import { refreshDirtyMeasures } from './evaluation/service.ts';
 import { sendForumReminders, sendForumSurveys } from './forums/service.ts';
 import { pruneAlertData, runAlerts } from './alerts/service.ts';
+import { whatsappWorker } from './whatsapp/worker.ts';
 
 /**
- * Background work of one process: deliver queued emails (every few seconds); close answered
+ * Background work of one process: process stored WhatsApp webhooks and deliver queued emails and
+ * WhatsApp messages (every few seconds); close answered
  * feedback nobody replied to, send the daily overdue digest, forum reminders and surveys (every minute); prune expired
  * sessions and old rate-limit windows (hourly); email alerts are matched and sent every minute. Safe to run in every process: messages and
  * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
@@ -18,6 +20,7 @@ import { pruneAlertData, runAlerts } from './alerts/service.ts';
  */
 export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Promise<void> } {
   const transport = createTransport(config.smtpUrl, config.mailFrom);
+  const whatsapp = whatsappWorker(config);
   let running: Promise<unknown> = Promise.resolve();
   let lastPrune = 0;
   let lastMinute = 0;
@@ -33,7 +36,8 @@ export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Pro
       await sendForumSurveys(db, config.publicUrl);
       await runAlerts(db, config.publicUrl, config.handling.digestHourWit);
     }
-    while ((await deliverDueEmails(db, transport)) > 0) {
+    await whatsapp.tick(db);
+    while ((await deliverDueEmails(db, transport, new Date(), 20, whatsapp.client)) > 0) {
       /* drain the queue */
     }
     if (Date.now() - lastPrune > 3600_000) {

@@ -106,7 +106,8 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'logged' | 'failed';
 export interface OutboxTable {
   id: Generated<number>;
   created_at: Timestamp;
-  to_email: string;
+  /** The email recipient; for a WhatsApp message, the address to fall back to (if any). */
+  to_email: string | null;
   locale: 'id' | 'en';
   template: string;
   subject: string;
@@ -671,4 +672,97 @@ export interface Database {
   alert_tokens: AlertTokenTable;
   alert_events: AlertEventTable;
   alert_items: AlertItemTable;
+}
+
+// ---- WhatsApp channel (db/migrations/2026-12-04T120000_whatsapp.ts); merged into the interfaces above.
+
+export type OutboxChannel = 'email' | 'whatsapp';
+export const OUTBOX_CHANNELS: readonly OutboxChannel[] = ['email', 'whatsapp'];
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'logged', 'failed'];
+/** What the provider reported last for a WhatsApp message (statuses through the webhook). */
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+/** Where a person wants to hear from us. */
+export type NotifyChannels = 'email' | 'whatsapp' | 'both';
+export const NOTIFY_CHANNELS: readonly NotifyChannels[] = ['email', 'whatsapp', 'both'];
+
+/** A WhatsApp template to use outside the 24-hour window: its registered name and body parameters. */
+export interface WhatsAppTemplateRef {
+  name: string;
+  params: string[];
+  /** The template has an image header: the outbox attachment with this content id. */
+  headerImageCid?: string;
+}
+
+export interface OutboxTable {
+  channel: Generated<OutboxChannel>;
+  /** E.164 number of a WhatsApp message. */
+  to_phone: string | null;
+  /** Free-form text sent inside the 24-hour window. */
+  wa_text: string | null;
+  /** Template sent outside the window. */
+  wa_template: ColumnType<WhatsAppTemplateRef | null, string | null | undefined, string | null>;
+  provider_message_id: string | null;
+  delivery_status: DeliveryStatus | null;
+  delivery_error: string | null;
+  delivery_at: Date | null;
+  /** The email queued when this WhatsApp message failed. */
+  fallback_outbox_id: number | null;
+  /** The feedback item the message is about, so staff see its delivery on the item. */
+  feedback_id: number | null;
+}
+
+export interface FeedbackContactTable {
+  notify: Generated<NotifyChannels>;
+}
+
+export interface WhatsAppInboxTable {
+  id: Generated<number>;
+  /** The provider's message id (`wamid…`); for a status, `<wamid>:<status>`. */
+  message_id: string;
+  kind: 'message' | 'status';
+  /** Sender of a message, recipient of a status (the provider's wa_id, digits). */
+  wa_from: string;
+  /** The provider's timestamp. */
+  sent_at: Date;
+  payload: ColumnType<unknown, string, string>;
+  contact_name: string | null;
+  received_at: Generated<Date>;
+  status: Generated<'pending' | 'processing' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  claimed_at: Date | null;
+  processed_at: Date | null;
+  last_error: string | null;
+}
+
+export interface WhatsAppContactTable {
+  phone: string;
+  wa_id: string;
+  profile_name: string | null;
+  locale: Generated<'id' | 'en'>;
+  last_inbound_at: Date | null;
+  opted_out_at: Date | null;
+  step: Generated<string>;
+  draft: ColumnType<Record<string, unknown>, string | undefined, string>;
+  step_at: Date | null;
+  awaiting_info_feedback_id: number | null;
+  awaiting_info_until: Date | null;
+  updated_at: Generated<Date>;
+}
+
+export interface WhatsAppUserNumberTable {
+  user_id: string;
+  phone: string | null;
+  verified_at: Date | null;
+  pending_phone: string | null;
+  code_hash: string | null;
+  code_expires_at: Date | null;
+  code_attempts: Generated<number>;
+  notify: Generated<NotifyChannels>;
+  updated_at: Generated<Date>;
+}
+
+export interface Database {
+  whatsapp_inbox: WhatsAppInboxTable;
+  whatsapp_contacts: WhatsAppContactTable;
+  whatsapp_user_numbers: WhatsAppUserNumberTable;
 }

@@ -1,6 +1,6 @@
 import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { Database, FeedbackChannel, FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, Sector } from '../db/schema.ts';
+import type { Database, FeedbackChannel, FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, NotifyChannels, Sector } from '../db/schema.ts';
 
 // ---- reference lookups for the form
 
@@ -46,8 +46,6 @@ export interface FeedbackInsert {
   status: HandlingStatus;
   verify_due_at: Date;
   channel?: FeedbackChannel;
-  latitude?: number | null;
-  longitude?: number | null;
 }
 
 export async function insertFeedback(db: Db, f: FeedbackInsert): Promise<{ id: number; created_at: Date }> {
@@ -58,7 +56,7 @@ export function findFeedbackIdByIdempotency(db: Db, hash: string) {
   return db.selectFrom('feedback').select(['id', 'code_attempt']).where('idempotency_hash', '=', hash).executeTakeFirst();
 }
 
-export async function insertContact(db: Db, c: { feedback_id: number; name: string | null; email: string | null; phone: string | null; locale: 'id' | 'en' }): Promise<void> {
+export async function insertContact(db: Db, c: { feedback_id: number; name: string | null; email: string | null; phone: string | null; locale: 'id' | 'en'; notify?: NotifyChannels }): Promise<void> {
   await db.insertInto('feedback_contacts').values(c).execute();
 }
 

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { isValidDate, isValidMonth } from '../http/input.ts';
-import type { Locale } from '../../i18n/index.ts';
+import { formatDateTime, translator, type Locale } from '../../i18n/index.ts';
 import type { RequestContext } from '../accounts/service.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
+import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, NOTIFY_CHANNELS, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type NotifyChannels, type Sector } from '../db/schema.ts';
 import { fail, type FieldErrors, type Result } from '../forms.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
-import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import { composeEmail } from '../notifications/service.ts';
+import { accountRecipient, enqueueNotice, type Recipient } from '../notifications/channels.ts';
+import { toE164 } from '../whatsapp/phone.ts';
+import { templateParam, WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
 import { hit, RATE_RULES, type RateRule } from '../rate-limit/service.ts';
 import { canSupport, canViewAsStaff, canViewContact, canViewHiddenPhotos, canViewOfficerNamed, canViewReporterIdentity, isPublic } from './permissions.ts';
 import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from './photos.ts';
@@ -76,10 +79,15 @@ const submissionSchema = z.object({
     .max(30)
     .optional()
     .refine((v) => !v || /^\+?[0-9][0-9 ()-]{5,28}$/.test(v), { message: 'err.phone' })
-    .transform((v) => v || null),
+    // Stored in E.164 (+62…) when it is a valid number, as typed otherwise.
+    .transform((v) => (v ? (toE164(v) ?? v) : null)),
+  // Where the reporter wants news: WhatsApp needs a valid number (and is their consent to be contacted there).
+  contactNotify: z.enum(NOTIFY_CHANNELS as [NotifyChannels, ...NotifyChannels[]], { message: 'err.invalidChoice' }).optional().default('email'),
   submissionKey: z.string().regex(SUBMISSION_KEY_RE, { message: 'err.badRequest' }),
   // Honeypot: a field people never see. Bots fill it in.
   website: z.string().max(0, { message: 'err.badRequest' }).optional(),
+}).superRefine((d, ctx) => {
+  if (d.contactNotify !== 'email' && (!d.contactPhone || !/^\+\d+$/.test(d.contactPhone))) ctx.addIssue({ code: 'custom', path: ['contactPhone'], message: 'err.phoneForWhatsApp' });
 });
 
 export type SubmissionInput = Record<string, string>;
@@ -102,7 +110,8 @@ export interface Submitted {
  */
 export interface SubmissionVia {
   channel: FeedbackChannel;
-  limits: ReadonlyArray<readonly [RateRule, string]>;
+  /** Counted instead of the client address and account; the channel may count its own beforehand. */
+  limits?: ReadonlyArray<readonly [RateRule, string]>;
   pin?: { latitude: number; longitude: number } | null;
   /** Runs in the submission's transaction once the item is stored (the channel's own records, its audit entry). */
   onStored?: (trx: Db, feedbackId: number) => Promise<void>;
@@ -120,8 +129,10 @@ export async function submitFeedback(
   input: SubmissionInput,
   files: File[],
   photos: PhotoStore,
+  /** How it arrived when not through the web form (see SubmissionVia). */
   via?: SubmissionVia,
 ): Promise<Result<Submitted>> {
+  const channel = via?.channel ?? 'web';
   const v = validate(submissionSchema, input);
   const errors: FieldErrors = v.ok ? {} : { ...v.errors };
   const pin = checkPin(input.latitude, input.longitude);
@@ -164,7 +175,14 @@ export async function submitFeedback(
   );
   if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
 
-  const receiptTo = d.contactEmail ?? (user && !d.anonymous ? user.email : null);
+  const receiptTo: Recipient | null =
+    channel === 'whatsapp'
+      ? null
+      : d.contactEmail || (d.contactPhone && d.contactNotify !== 'email')
+        ? { email: d.contactEmail, phone: d.contactPhone, notify: d.contactNotify, locale: ctx.locale }
+        : user && !d.anonymous
+          ? await accountRecipient(db, { email: user.email, locale: ctx.locale })
+          : null;
   const now = new Date();
   const verifyDue = workingDayDeadline(now, ctx.rules.verifyWorkingDays, await holidaysAround(db, now));
   const saved: string[] = [];
@@ -184,8 +202,8 @@ export async function submitFeedback(
             area_id: area?.id ?? null,
             kecamatan_code: kecamatanCode,
             location_text: d.location,
-            latitude: pin.value?.latitude ?? null,
-            longitude: pin.value?.longitude ?? null,
+            latitude: via?.pin?.latitude ?? pin.value?.latitude ?? null,
+            longitude: via?.pin?.longitude ?? pin.value?.longitude ?? null,
             occurred_on: d.occurredOn || null,
             title: d.title,
             body_md: d.body,
@@ -196,10 +214,10 @@ export async function submitFeedback(
             author_id: user?.id ?? null,
             status: 'received',
             verify_due_at: verifyDue,
-            ...(via ? { channel: via.channel, latitude: via.pin?.latitude ?? null, longitude: via.pin?.longitude ?? null } : {}),
+            channel,
           });
           if (d.contactName || d.contactEmail || d.contactPhone) {
-            await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale });
+            await q.insertContact(trx, { feedback_id: row.id, name: d.contactName, email: d.contactEmail, phone: d.contactPhone, locale: ctx.locale, notify: d.contactNotify });
           }
           await q.insertEvent(trx, { feedback_id: row.id, kind: 'submitted', public: true, to_status: 'received', at: row.created_at });
           for (const [i, p] of processed.entries()) {
@@ -207,13 +225,17 @@ export async function submitFeedback(
           }
           if (via?.onStored) await via.onStored(trx, row.id);
           if (receiptTo) {
-            await enqueueEmail(
-              trx,
-              receiptTo,
-              ctx.locale,
-              'feedback_receipt',
-              composeEmail(ctx.locale, 'email.receipt.subject', 'email.receipt.body', { code, title: d.title, link: `${ctx.publicUrl}/lacak` }),
-            );
+            const deadline = formatDateTime(verifyDue, receiptTo.locale);
+            const params = { code, title: d.title, link: `${ctx.publicUrl}/lacak` };
+            await enqueueNotice(trx, receiptTo, {
+              template: 'feedback_receipt',
+              feedbackId: row.id,
+              email: composeEmail(receiptTo.locale, 'email.receipt.subject', 'email.receipt.body', params),
+              whatsapp: {
+                text: translator(receiptTo.locale)('wa.submitted', { code, deadline }),
+                template: { name: WHATSAPP_TEMPLATES.receipt.name, params: [templateParam(d.title, 150), code, deadline] },
+              },
+            });
           }
           return row.id;
         });
@@ -433,6 +455,16 @@ export async function addInformation(db: Db, code: string, input: unknown): Prom
   if (!v.ok) return v;
   const id = await byCode(db, code);
   if (id === null) return fail('_form', 'err.trackingNotFound');
+  await addInformationById(db, id, v.value.text);
+  return { ok: true, value: null };
+}
+
+/**
+ * Adds the reporter's information to an item they are known to own (their tracking code, or
+ * the WhatsApp number a request for information went to).
+ */
+export async function addInformationById(db: Db, id: number, text: string): Promise<void> {
+  const v = { value: { text } };
   await db.transaction().execute(async (trx) => {
     await q.insertEvent(trx, { feedback_id: id, kind: 'info_added', public: false, actor_role: 'reporter', body_md: v.value.text, body_html: renderMarkdown(v.value.text) });
     // A reply to an answer stops the autoclose clock: the unit has to look again.
@@ -445,7 +477,6 @@ export async function addInformation(db: Db, code: string, input: unknown): Prom
       .execute();
     if (reopened) await q.insertEvent(trx, { feedback_id: id, kind: 'status', public: true, actor_role: 'reporter', from_status: 'responded', to_status: 'in_progress' });
   });
-  return { ok: true, value: null };
 }
 
 const ratingSchema = z.object({

@@ -2,7 +2,9 @@ import QRCode from 'qrcode';
 import { formatDateTime, translator, type Locale, type MessageKey } from '../../i18n/index.ts';
 import type { EmailAttachment } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
-import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import { composeEmail } from '../notifications/service.ts';
+import { accountRecipient, enqueueNotice } from '../notifications/channels.ts';
+import { templateParam, WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
 import { forumCalendar } from './calendar.ts';
 import type { ForumRow } from './queries.ts';
 
@@ -58,13 +60,23 @@ export async function enqueueRegistrationEmail(
     waitlisted: ['email.forum.waitlisted.subject', 'email.forum.waitlisted.body'],
     promoted: ['email.forum.promoted.subject', 'email.forum.promoted.body'],
   };
-  const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], { ...forumParams(forum, publicUrl, to.locale), code: reg.code, position: reg.position ?? '' });
+  const params = { ...forumParams(forum, publicUrl, to.locale), code: reg.code, position: reg.position ?? '' };
+  const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], params);
   const attachments: EmailAttachment[] = [icsAttachment(forum, publicUrl, to.locale, reg.status === 'registered')];
   if (reg.status === 'registered') {
     attachments.unshift(await qrPngAttachment(publicUrl, forum.slug, reg.code));
     content.html = content.html.replace('<hr>', `<p><img src="cid:registration-qr" alt="QR ${reg.code}" width="240" height="240"></p><hr>`);
   }
-  await enqueueEmail(trx, to.email, to.locale, `forum_${kind}`, { ...content, attachments });
+  // On WhatsApp: the text with the QR code as an image; outside the window the code template (QR in its header).
+  const text = translator(to.locale)(keys[kind][1], params);
+  await enqueueNotice(trx, await accountRecipient(trx, to), {
+    template: `forum_${kind}`,
+    email: { ...content, attachments },
+    whatsapp:
+      reg.status === 'registered'
+        ? { text, imageCid: 'registration-qr', template: { name: WHATSAPP_TEMPLATES.forumCode.name, params: [templateParam(forum.title, 150), params.when, reg.code], headerImageCid: 'registration-qr' } }
+        : { text, template: { name: WHATSAPP_TEMPLATES.forumUpdate.name, params: [templateParam(forum.title, 150), params.when, templateParam(text, 600)] } },
+  });
 }
 
 /**
@@ -82,6 +94,12 @@ export async function enqueueForumNotice(
   extra: Record<string, string | number> = {},
   withCalendar = false,
 ): Promise<void> {
-  const content = composeEmail(to.locale, subjectKey, bodyKey, { ...forumParams(forum, publicUrl, to.locale), ...extra });
-  await enqueueEmail(trx, to.email, to.locale, template, withCalendar ? { ...content, attachments: [icsAttachment(forum, publicUrl, to.locale, to.seated === true)] } : content);
+  const params = { ...forumParams(forum, publicUrl, to.locale), ...extra };
+  const content = composeEmail(to.locale, subjectKey, bodyKey, params);
+  const text = translator(to.locale)(bodyKey, params);
+  await enqueueNotice(trx, await accountRecipient(trx, to), {
+    template,
+    email: withCalendar ? { ...content, attachments: [icsAttachment(forum, publicUrl, to.locale, to.seated === true)] } : content,
+    whatsapp: { text, template: { name: WHATSAPP_TEMPLATES.forumUpdate.name, params: [templateParam(forum.title, 150), params.when, templateParam(text, 600)] } },
+  });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { translator, type Locale, type Translate } from '../../i18n/index.ts';
+import { type MessageKey, type Translate } from '../../i18n/index.ts';
 import type { HandlingRules } from '../config.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
@@ -10,6 +10,7 @@ import { findArea, findUnit, insertEvent, selectContact } from '../feedback/quer
 import { fail, validate, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import { notifyReporterChannels } from '../notifications/reporter.ts';
 import * as q from './queries.ts';
 
 /**
@@ -50,36 +51,18 @@ async function step<T>(
   });
 }
 
-/** Emails the reporter (contact email, or account email unless anonymous) in their language. */
+/** Tells the reporter (contact details, or account unless anonymous) on their chosen channels, in their language. */
 async function notifyReporter(
   trx: Db,
   feedbackId: number,
   template: string,
-  subjectKey: Parameters<typeof composeEmail>[1],
-  bodyKey: Parameters<typeof composeEmail>[2],
+  subjectKey: MessageKey,
+  bodyKey: MessageKey,
   /** Placeholders; a function when some must be translated into the recipient's language. */
   params: Record<string, string | number> | ((t: Translate) => Record<string, string | number>),
   publicUrl: string,
 ): Promise<void> {
-  const contact = await selectContact(trx, feedbackId);
-  let to = contact?.email ?? null;
-  let locale: Locale = contact?.locale ?? 'id';
-  if (!to) {
-    const f = await trx
-      .selectFrom('feedback')
-      .innerJoin('users', 'users.id', 'feedback.author_id')
-      .select(['users.email', 'users.locale', 'feedback.anonymous'])
-      .where('feedback.id', '=', feedbackId)
-      .executeTakeFirst();
-    // An anonymous reporter is reached only through a contact email they chose to give.
-    if (f && !f.anonymous) {
-      to = f.email;
-      locale = f.locale;
-    }
-  }
-  if (!to) return;
-  const values = typeof params === 'function' ? params(translator(locale)) : params;
-  await enqueueEmail(trx, to, locale, template, composeEmail(locale, subjectKey, bodyKey, { ...values, link: `${publicUrl}/lacak` }));
+  await notifyReporterChannels(trx, feedbackId, template, subjectKey, bodyKey, params, publicUrl);
 }
 
 const rejectSchema = z.object({

@@ -2,6 +2,8 @@ import nodemailer from 'nodemailer';
 import type { Db } from '../db/index.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import { log } from '../log.ts';
+import { sendWhatsAppOutbox } from '../whatsapp/sender.ts';
+import type { WhatsAppClient } from '../whatsapp/client.ts';
 import { claimDueMessages, markDelivered, markFailedAttempt } from './queries.ts';
 
 /** Delivers one message; resolves 'sent' when a mail server accepted it, 'logged' when only logged. */
@@ -21,7 +23,7 @@ export function createTransport(smtpUrl: string | undefined, from: string): Tran
   return async (m) => {
     await smtp.sendMail({
       from,
-      to: m.to_email,
+      to: m.to_email ?? undefined,
       subject: m.subject,
       text: m.text_body,
       html: m.html_body,
@@ -37,10 +39,18 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(60 * 2 ** Math.max(0, attempts - 1), 7200);
 }
 
-/** Claims and delivers due messages once; returns how many were handled. */
-export async function deliverDueEmails(db: Db, transport: Transport, now = new Date(), batch = 20): Promise<number> {
+/**
+ * Claims and delivers due messages of every channel once; returns how many were handled.
+ * WhatsApp messages go through `whatsapp` (null when the channel is off: they fall back to
+ * email at once).
+ */
+export async function deliverDueEmails(db: Db, transport: Transport, now = new Date(), batch = 20, whatsapp: WhatsAppClient | null = null): Promise<number> {
   const claimed = await claimDueMessages(db, batch, now);
   for (const m of claimed) {
+    if (m.channel === 'whatsapp') {
+      await sendWhatsAppOutbox(db, whatsapp, m, now);
+      continue;
+    }
     try {
       const status = await transport(m);
       await markDelivered(db, m.id, status, now);

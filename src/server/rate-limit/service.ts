@@ -32,6 +32,11 @@ export const RATE_RULES = {
   forumRegisterPerAccount: { name: 'forum-register:account', limit: 10, windowSeconds: 3600 },
   /** Open311 POST requests per API key (a city partner app forwards many residents' feedback). */
   open311PerKey: { name: 'open311:key', limit: 120, windowSeconds: 3600 },
+  /** WhatsApp: messages processed per number (each may cost a reply), and one "too many" reply per window. */
+  whatsappPerNumber: { name: 'whatsapp:number', limit: 40, windowSeconds: 600 },
+  whatsappLimitNotice: { name: 'whatsapp-notice:number', limit: 1, windowSeconds: 600 },
+  /** Verification codes sent to WhatsApp from /akun, per account. */
+  whatsappCodePerAccount: { name: 'whatsapp-code:account', limit: 5, windowSeconds: 3600 },
 } as const satisfies Record<string, RateRule>;
 
 /**
