@@ -7,11 +7,12 @@ import { pruneRateLimits } from './rate-limit/service.ts';
 import { autocloseDue, sendOverdueDigest } from './handling/service.ts';
 import { refreshDirtyMeasures } from './evaluation/service.ts';
 import { sendForumReminders, sendForumSurveys } from './forums/service.ts';
+import { runRetention } from './privacy/service.ts';
 
 /**
  * Background work of one process: deliver queued emails (every few seconds); close answered
  * feedback nobody replied to, send the daily overdue digest, forum reminders and surveys (every minute); prune expired
- * sessions and old rate-limit windows (hourly). Safe to run in every process: messages and
+ * sessions and old rate-limit windows, anonymise old contact details and email bodies (hourly). Safe to run in every process: messages and
  * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
  * idempotent.
  */
@@ -38,6 +39,7 @@ export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Pro
       lastPrune = Date.now();
       await deleteExpiredSessions(db, new Date());
       await pruneRateLimits(db);
+      await runRetention(db, config.privacy);
     }
   };
   const timer = setInterval(() => {
