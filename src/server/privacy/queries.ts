@@ -386,7 +386,7 @@ export async function isEmailRestricted(db: Db, email: string): Promise<boolean>
           eb
             .selectFrom('users')
             .select('id')
-            .where(sql<string>`lower(email)`, '=', addr)
+            .where('email', '=', addr)
             .where('processing_restricted_at', 'is not', null),
         )
         .as('account'),
