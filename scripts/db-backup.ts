@@ -17,6 +17,6 @@ try {
   const m = await createBackup({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, out);
   console.log(`backup written to ${out}: ${m.database} database (${m.tool}), ${m.photos} photos`);
 } catch (e) {
-  console.error(e instanceof BackupError ? e.message : e);
+  console.error(e instanceof BackupError || e instanceof Error ? e.message : e);
   process.exit(1);
 }

@@ -20,6 +20,6 @@ try {
   const m = await restoreBackup({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, from, { force: values.force });
   console.log(`restored ${m.database} backup of ${m.createdAt} from ${from} (${m.photos} photos)`);
 } catch (e) {
-  console.error(e instanceof BackupError ? e.message : e);
+  console.error(e instanceof BackupError || e instanceof Error ? e.message : e);
   process.exit(1);
 }
