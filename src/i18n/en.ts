@@ -6,6 +6,7 @@ import { forumsEn } from './forums.ts';
 import { securityEn } from './security.ts';
 import { open311En } from './open311.ts';
 import { whatsappEn } from './whatsapp.ts';
+import { privacyEn } from './privacy.ts';
 import type { MessageKey } from './id.ts';
 
 /** English strings; must define every key of the Indonesian dictionary. */
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...mapEn,
   ...alertsEn,
   ...whatsappEn,
+  ...privacyEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -11,6 +11,7 @@ import { forumsId } from './forums.ts';
 import { securityId } from './security.ts';
 import { open311Id } from './open311.ts';
 import { whatsappId } from './whatsapp.ts';
+import { privacyId } from './privacy.ts';
 
 export const id = {
   ...forumsId,
@@ -21,6 +22,7 @@ export const id = {
   ...mapId,
   ...alertsId,
   ...whatsappId,
+  ...privacyId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',

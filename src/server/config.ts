@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePrivacyConfig, type PrivacyConfig } from './privacy/config.ts';
 
 /**
  * Runtime configuration, read once from the environment and validated.
@@ -30,6 +31,7 @@ export interface AppConfig {
     staffIdleSeconds: number;
     staffAbsoluteSeconds: number;
   };
+  privacy: PrivacyConfig;
 }
 
 /** Working-day deadlines (SP4N-LAPOR!'s defaults) and the flag threshold. */
@@ -133,8 +135,9 @@ export class ConfigError extends Error {}
 /** Parses an environment into AppConfig; throws ConfigError naming each bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const privacy = parsePrivacyConfig(env);
+  if (!result.success || !privacy.ok) {
+    const lines = [...(result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)), ...(privacy.ok ? [] : privacy.issues)];
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.data;
@@ -177,6 +180,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       staffIdleSeconds: e.SESSION_STAFF_IDLE_HOURS * 3600,
       staffAbsoluteSeconds: e.SESSION_STAFF_MAX_HOURS * 3600,
     },
+    privacy: privacy.value,
   };
 }
 

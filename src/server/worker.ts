@@ -9,12 +9,13 @@ import { refreshDirtyMeasures } from './evaluation/service.ts';
 import { sendForumReminders, sendForumSurveys } from './forums/service.ts';
 import { pruneAlertData, runAlerts } from './alerts/service.ts';
 import { whatsappWorker } from './whatsapp/worker.ts';
+import { runRetention } from './privacy/service.ts';
 
 /**
  * Background work of one process: process stored WhatsApp webhooks and deliver queued emails and
  * WhatsApp messages (every few seconds); close answered
  * feedback nobody replied to, send the daily overdue digest, forum reminders and surveys (every minute); prune expired
- * sessions and old rate-limit windows (hourly); email alerts are matched and sent every minute. Safe to run in every process: messages and
+ * sessions and old rate-limit windows, anonymise old contact details and email bodies (hourly); email alerts are matched and sent every minute. Safe to run in every process: messages and
  * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
  * idempotent.
  */
@@ -45,6 +46,7 @@ export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Pro
       await deleteExpiredSessions(db, new Date());
       await pruneRateLimits(db);
       await pruneAlertData(db);
+      await runRetention(db, config.privacy);
     }
   };
   const timer = setInterval(() => {

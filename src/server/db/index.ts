@@ -70,7 +70,7 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
  * The embedded database is a single-process store: a second process opening the same
  * folder would corrupt it. A pid file refuses that with a clear message.
  */
-function lockDataDir(dataDir: string): () => void {
+export function lockDataDir(dataDir: string): () => void {
   const lockFile = path.join(dataDir, 'pglite.pid');
   try {
     const pid = Number(fs.readFileSync(lockFile, 'utf8'));

@@ -766,3 +766,24 @@ export interface Database {
   whatsapp_contacts: WhatsAppContactTable;
   whatsapp_user_numbers: WhatsAppUserNumberTable;
 }
+
+// ---- data rights (db/migrations/2026-12-04T150000_data-rights.ts); merged into the tables above.
+
+/** A deleted account is kept as a tombstone without personal data; restriction stops processing. */
+export interface UserTable {
+  deleted_at: Date | null;
+  processing_restricted_at: Date | null;
+  processing_restricted_by: string | null;
+}
+
+/** Restricted contacts are neither emailed nor shown to staff; anonymised ones have no details left. */
+export interface FeedbackContactTable {
+  restricted_at: Date | null;
+  restricted_by: string | null;
+  anonymised_at: Date | null;
+}
+
+export interface OutboxTable {
+  /** When the retention job emptied the message's bodies (tracking codes, links) after sending. */
+  body_pruned_at: Date | null;
+}

@@ -378,7 +378,9 @@ export async function viewContact(db: Db, viewer: SessionUser, actor: Actor, id:
   if (!canViewContact(viewer)) return null;
   const contact = await q.selectContact(db, id);
   await recordAudit(db, actor, 'feedback.contact_view', { type: 'feedback', id });
-  return contact ?? { feedback_id: id, name: null, email: null, phone: null, locale: 'id' as const };
+  // A restricted contact (privacy/service.ts) is not shown to staff.
+  if (contact?.restricted_at) return { feedback_id: id, name: null, email: null, phone: null, locale: contact.locale, restricted: true };
+  return { ...(contact ?? { feedback_id: id, name: null, email: null, phone: null, locale: 'id' as const }), restricted: false };
 }
 
 // ---- tracking by code

@@ -1,6 +1,7 @@
 import { translator, type Locale, type MessageKey } from '../../i18n/index.ts';
 import type { Db } from '../db/index.ts';
 import type { EmailAttachment, OutboxRow } from '../db/schema.ts';
+import { isEmailRestricted } from '../privacy/queries.ts';
 import { insertOutbox, selectOutboxPage } from './queries.ts';
 
 export interface EmailContent {
@@ -55,9 +56,12 @@ export function composeEmail(
 
 /**
  * Queues an email. Call it with the transaction of the change that causes it: the message
- * exists only if the change commits, and is delivered after commit by the worker.
+ * exists only if the change commits, and is delivered after commit by the worker. Returns the
+ * message id, or 0 when nothing was queued because the address's owner restricted the
+ * processing of their data (privacy/service.ts).
  */
-export function enqueueEmail(db: Db, to: string, locale: Locale, template: string, content: EmailContent): Promise<number> {
+export async function enqueueEmail(db: Db, to: string, locale: Locale, template: string, content: EmailContent): Promise<number> {
+  if (await isEmailRestricted(db, to)) return 0;
   return insertOutbox(db, {
     to_email: to,
     locale,
