@@ -3,6 +3,7 @@
  * dictionary must have exactly the same keys (checked by the type system).
  * Placeholders are written {name}.
  */
+import { everydayId } from './everyday.ts';
 import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
 import { forumsId } from './forums.ts';
@@ -10,6 +11,7 @@ import { forumsId } from './forums.ts';
 export const id = {
   ...forumsId,
   ...coachingId,
+  ...everydayId,
   ...evaluationId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
@@ -358,7 +360,7 @@ export const id = {
   'err.flagReason': 'Pilih alasan.',
   'err.scoreRequired': 'Pilih nilai 1 sampai 5.',
 
-  'email.receipt.subject': 'Masukan Anda diterima ({code})',
+  'email.receipt.subject': 'Masukan Anda diterima',
   'email.receipt.body': 'Terima kasih, masukan Anda "{title}" sudah kami terima.\n\nKode pelacakan: {code}\n\nGunakan kode ini di {link} untuk melihat perkembangannya. Kode ini kunci pribadi Anda: jangan dibagikan kepada siapa pun.',
 
   'err.staleEdit': 'Masukan ini sudah diubah orang lain sejak halaman Anda dibuka. Muat ulang halaman lalu periksa lagi; tidak ada yang ditimpa.',

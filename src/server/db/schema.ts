@@ -152,7 +152,9 @@ export type FeedbackEventKind =
   | 'confidential'
   | 'updated'
   | 'duplicate'
-  | 'closed';
+  | 'closed'
+  /** Given to (or taken back from) a named officer of the unit; staff only. */
+  | 'officer';
 export type FlagReason = 'spam' | 'abusive' | 'personal_data' | 'other';
 export const FLAG_REASONS: readonly FlagReason[] = ['spam', 'abusive', 'personal_data', 'other'];
 
@@ -589,4 +591,11 @@ export interface Database {
   unit_day_measures: UnitDayMeasuresTable;
   measures_dirty: MeasuresDirtyTable;
   feedback_answer_deadlines: FeedbackAnswerDeadlineTable;
+}
+
+// ---- officers within a unit (db/migrations/2026-12-04T130000_officers.ts); merged into FeedbackTable above.
+
+export interface FeedbackTable {
+  /** The named ASN officer of the item's unit who handles it; null when not given to anyone. */
+  officer_id: string | null;
 }

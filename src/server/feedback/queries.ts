@@ -88,7 +88,7 @@ export async function insertPhoto(
 export async function updateFeedbackStatus(
   db: Db,
   id: number,
-  patch: { status: HandlingStatus; closed_at?: Date | null; updated_at: Date },
+  patch: { status: HandlingStatus; closed_at?: Date | null; autoclose_at?: Date | null; updated_at: Date },
 ): Promise<void> {
   await db.updateTable('feedback').set(patch).where('id', '=', id).execute();
 }
@@ -113,7 +113,17 @@ export function findFeedbackByTrackingHash(db: Db, hash: string) {
 }
 
 export function lockFeedback(db: Db, id: number) {
-  return db.selectFrom('feedback').select(['id', 'status', 'moderation_state', 'confidential', 'author_id', 'closed_at', 'responded_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('feedback')
+    .select(['id', 'status', 'moderation_state', 'confidential', 'author_id', 'closed_at', 'responded_at', 'autoclose_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The item, when this account sent it (signed in); undefined for anyone else's. */
+export function findFeedbackOfAuthor(db: Db, id: number, authorId: string) {
+  return db.selectFrom('feedback').select('id').where('id', '=', id).where('author_id', '=', authorId).executeTakeFirst();
 }
 
 export function selectEvents(db: Db, feedbackId: number, opts: { publicOnly: boolean; alsoKinds?: FeedbackEventKind[] }) {
@@ -379,7 +389,7 @@ export function selectByAuthor(db: Db, userId: string, limit: number) {
   return db
     .selectFrom('feedback')
     .leftJoin('units', 'units.id', 'feedback.unit_id')
-    .select(['feedback.id', 'feedback.kind', 'feedback.title', 'feedback.status', 'feedback.moderation_state', 'feedback.confidential', 'feedback.created_at', 'units.short_name as unit_short_name'])
+    .select(['feedback.id', 'feedback.kind', 'feedback.title', 'feedback.status', 'feedback.moderation_state', 'feedback.confidential', 'feedback.created_at', 'feedback.reject_reason', 'units.short_name as unit_short_name'])
     .where('feedback.author_id', '=', userId)
     .orderBy('feedback.created_at', 'desc')
     .limit(limit)

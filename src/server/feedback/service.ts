@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
+import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type RejectReason, type Sector } from '../db/schema.ts';
 import { fail, type FieldErrors, type Result } from '../forms.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
@@ -18,7 +18,10 @@ import { idempotencyHash, normalizeTrackingCode, SUBMISSION_KEY_RE, trackingCode
 import { validate } from '../forms.ts';
 import { applyFlagThreshold } from '../moderation/service.ts';
 
-/** Working days after closing during which the reporter may reopen. */
+/**
+ * Default working days after closing during which the reporter may reopen; pages pass the
+ * configured AUTOCLOSE_WORKING_DAYS (`ctx.rules.autocloseWorkingDays`).
+ */
 export const REOPEN_WORKING_DAYS = 10;
 
 const optionalText = (max: number) =>
@@ -334,10 +337,20 @@ export async function viewContact(db: Db, viewer: SessionUser, actor: Actor, id:
   return contact ?? { feedback_id: id, name: null, email: null, phone: null, locale: 'id' as const };
 }
 
-// ---- tracking by code
+// ---- tracking by code, or by the signed-in author
+
+/**
+ * Who the reporter is when they act on their item: the tracking code (anyone holding it), or
+ * the signed-in author of the item (their own account: /masukan/saya/<no>). Both reach the
+ * same use cases below; an author reference for someone else's item resolves to nothing.
+ */
+export type ReporterRef = string | { feedbackId: number; authorId: string };
 
 export interface TrackingView {
   feedback: PublicFeedback;
+  /** Why moderators rejected it (shown to the reporter only). */
+  rejectReason: RejectReason | null;
+  rejectNote: string | null;
   events: Awaited<ReturnType<typeof q.selectEvents>>;
   photos: Awaited<ReturnType<typeof q.selectPhotos>>;
   rating: Awaited<ReturnType<typeof q.selectRating>> | null;
@@ -348,9 +361,20 @@ export interface TrackingView {
 
 const RATEABLE: HandlingStatus[] = ['responded', 'resolved', 'closed'];
 
-async function reopenDeadline(db: Db, closedAt: Date | null): Promise<Date | null> {
-  if (!closedAt) return null;
-  return workingDayDeadline(closedAt, REOPEN_WORKING_DAYS, await holidaysAround(db, closedAt));
+/**
+ * The last instant the reporter may say "not solved": the end of the reopen window (that many
+ * working days) after closing. A resolved item closes at its autoclose time, so its window
+ * already runs from the moment it is marked resolved until that many working days after
+ * it closes. Null when the item is neither resolved nor closed.
+ */
+async function reopenDeadline(
+  db: Db,
+  f: { status: HandlingStatus; closed_at: Date | null; autoclose_at: Date | null },
+  windowDays: number,
+): Promise<Date | null> {
+  const closes = f.status === 'closed' ? f.closed_at : f.status === 'resolved' ? f.autoclose_at : null;
+  if (!closes) return null;
+  return workingDayDeadline(closes, windowDays, await holidaysAround(db, closes));
 }
 
 /**
@@ -378,35 +402,48 @@ async function byCode(db: Db, code: string) {
   return row ? row.id : null;
 }
 
-/** What the reporter sees with their code: the public timeline, their own additions, answers. */
-export async function getTrackingView(db: Db, code: string, now = new Date()): Promise<TrackingView | null> {
-  const id = await byCode(db, code);
+/** The item a reporter reference stands for, or null (unknown code, or not this person's item). */
+async function resolveRef(db: Db, ref: ReporterRef): Promise<number | null> {
+  if (typeof ref === 'string') return byCode(db, ref);
+  const row = await q.findFeedbackOfAuthor(db, ref.feedbackId, ref.authorId);
+  return row ? row.id : null;
+}
+
+/**
+ * What the reporter sees (with their code, or signed in as its author): the public timeline,
+ * their own additions, answers, and what they may still do. Null for anyone else.
+ */
+export async function getTrackingView(db: Db, ref: ReporterRef, now = new Date(), windowDays = REOPEN_WORKING_DAYS): Promise<TrackingView | null> {
+  const id = await resolveRef(db, ref);
   if (id === null) return null;
   const f = (await q.findFeedback(db, id))!;
   const [events, photos, rating, until] = await Promise.all([
     q.selectEvents(db, id, { publicOnly: true, alsoKinds: ['info_added', 'info_request', 'rating', 'reopened'] }),
     q.selectPhotos(db, id, false),
     q.selectRating(db, id),
-    reopenDeadline(db, f.closed_at),
+    reopenDeadline(db, f, windowDays),
   ]);
+  const rejected = f.moderation_state === 'rejected';
   return {
     feedback: publicFields(f),
+    rejectReason: rejected ? f.reject_reason : null,
+    rejectNote: rejected ? f.reject_note : null,
     events,
     photos,
     rating: rating ?? null,
     canRate: RATEABLE.includes(f.status),
-    canReopen: f.status === 'closed' && until !== null && now <= until,
-    reopenUntil: f.status === 'closed' ? until : null,
+    canReopen: until !== null && now <= until,
+    reopenUntil: until,
   };
 }
 
 const reporterText = z.object({ text: z.string().trim().min(1).max(3000) });
 
 /** The reporter adds information (visible to them and to staff, not published). */
-export async function addInformation(db: Db, code: string, input: unknown): Promise<Result<null>> {
+export async function addInformation(db: Db, ref: ReporterRef, input: unknown): Promise<Result<null>> {
   const v = validate(reporterText, input);
   if (!v.ok) return v;
-  const id = await byCode(db, code);
+  const id = await resolveRef(db, ref);
   if (id === null) return fail('_form', 'err.trackingNotFound');
   await db.transaction().execute(async (trx) => {
     await q.insertEvent(trx, { feedback_id: id, kind: 'info_added', public: false, actor_role: 'reporter', body_md: v.value.text, body_html: renderMarkdown(v.value.text) });
@@ -432,10 +469,10 @@ const ratingSchema = z.object({
 });
 
 /** Rates the answer (1–5 and a comment), once it has been answered; rating again replaces it. */
-export async function rateAnswer(db: Db, code: string, input: unknown): Promise<Result<null>> {
+export async function rateAnswer(db: Db, ref: ReporterRef, input: unknown): Promise<Result<null>> {
   const v = validate(ratingSchema, input);
   if (!v.ok) return v;
-  const id = await byCode(db, code);
+  const id = await resolveRef(db, ref);
   if (id === null) return fail('_form', 'err.trackingNotFound');
   return db.transaction().execute(async (trx) => {
     const f = await q.lockFeedback(trx, id);
@@ -446,24 +483,28 @@ export async function rateAnswer(db: Db, code: string, input: unknown): Promise<
   });
 }
 
-/** Reopens a closed item within 10 working days of its closing, with the reason. */
-export async function reopenFeedback(db: Db, code: string, input: unknown, now = new Date()): Promise<Result<null>> {
+/**
+ * "Not solved": reopens a resolved or closed item, with the reason, from the moment it is
+ * marked resolved until the end of the reopen window after its closing.
+ */
+export async function reopenFeedback(db: Db, ref: ReporterRef, input: unknown, now = new Date(), windowDays = REOPEN_WORKING_DAYS): Promise<Result<null>> {
   const v = validate(reporterText, input);
   if (!v.ok) return v;
-  const id = await byCode(db, code);
+  const id = await resolveRef(db, ref);
   if (id === null) return fail('_form', 'err.trackingNotFound');
-  const holidays = await holidaysAround(db, now);
   return db.transaction().execute(async (trx) => {
     const f = await q.lockFeedback(trx, id);
-    if (!f || f.status !== 'closed' || !f.closed_at) return fail('_form', 'err.cannotReopen');
-    if (now > workingDayDeadline(f.closed_at, REOPEN_WORKING_DAYS, holidays)) return fail('_form', 'err.reopenExpired');
-    await q.updateFeedbackStatus(trx, id, { status: 'reopened', closed_at: null, updated_at: now });
+    if (!f || (f.status !== 'closed' && f.status !== 'resolved')) return fail('_form', 'err.cannotReopen');
+    const until = await reopenDeadline(trx, f, windowDays);
+    if (!until) return fail('_form', 'err.cannotReopen');
+    if (now > until) return fail('_form', 'err.reopenExpired');
+    await q.updateFeedbackStatus(trx, id, { status: 'reopened', closed_at: null, autoclose_at: null, updated_at: now });
     await q.insertEvent(trx, {
       feedback_id: id,
       kind: 'reopened',
       public: true,
       actor_role: 'reporter',
-      from_status: 'closed',
+      from_status: f.status,
       to_status: 'reopened',
       body_md: v.value.text,
       body_html: renderMarkdown(v.value.text),
