@@ -67,7 +67,8 @@ describeEachDb('everyday: the reporter through their account and the reopen wind
     const c = await submitAssigned(db(), mod, unitId, { author });
     valueOf(await resolve(db(), handCtx(asn), c.id));
     expect(await getTrackingView(db(), mine(c.id, other))).toBeNull();
-    for (const form of [{ intent: 'info', text: 'Saya bukan pelapornya' }, { intent: 'rate', score: '1' }, { intent: 'reopen', text: 'Buka!' }]) {
+    const forms: Record<string, string>[] = [{ intent: 'info', text: 'Saya bukan pelapornya' }, { intent: 'rate', score: '1' }, { intent: 'reopen', text: 'Buka!' }];
+    for (const form of forms) {
       const r = await runReporterAction(db(), mine(c.id, other), RULES, form);
       expect(r && !r.result.ok && r.result.errors._form?.key).toBe('err.trackingNotFound');
     }

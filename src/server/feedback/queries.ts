@@ -139,6 +139,7 @@ export function selectEvents(db: Db, feedbackId: number, opts: { publicOnly: boo
       'feedback_events.from_status',
       'feedback_events.to_status',
       'feedback_events.body_html',
+      'feedback_events.body_md',
       'users.display_name as actor_name',
     ])
     .where('feedback_events.feedback_id', '=', feedbackId);
