@@ -42,6 +42,9 @@ export const everydayId = {
   'bulk.done': 'Semua masukan yang dicentang sudah diubah.',
   'bulk.partial': '{changed} masukan diubah; {failed} tidak diubah:',
   'bulk.failedItem': 'No. {id}: {reason}',
+  'email.forum.onlineLine': 'Tautan daring: {url}',
+  'forum.suggestedSinceForum': 'Masukan terbit yang belum selesai dari unit peserta, paling banyak didukung, sejak {date} ({forum}, forum terakhir yang sudah berlangsung).',
+  'forum.suggestedSinceNone': 'Masukan terbit yang belum selesai dari unit peserta, paling banyak didukung, sejak {date} (tiga bulan terakhir: belum ada forum yang sudah berlangsung).',
   'email.officer.subject': 'Masukan diserahkan kepada Anda',
   'email.officer.body': '{by} menyerahkan masukan "{title}" ({unit}) kepada Anda untuk ditangani.\n\nBuka: {link}',
 };
@@ -86,6 +89,9 @@ export const everydayEn: Record<keyof typeof everydayId, string> = {
   'bulk.done': 'All ticked feedback has been changed.',
   'bulk.partial': '{changed} items changed; {failed} not changed:',
   'bulk.failedItem': 'No. {id}: {reason}',
+  'email.forum.onlineLine': 'Online link: {url}',
+  'forum.suggestedSinceForum': 'Unresolved published feedback of the participating units, most supported first, since {date} ({forum}, the last forum that took place).',
+  'forum.suggestedSinceNone': 'Unresolved published feedback of the participating units, most supported first, since {date} (the last three months: no forum has taken place yet).',
   'email.officer.subject': 'Feedback given to you',
   'email.officer.body': '{by} gave you the feedback "{title}" ({unit}) to handle.\n\nOpen: {link}',
 };

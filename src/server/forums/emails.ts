@@ -58,7 +58,12 @@ export async function enqueueRegistrationEmail(
     waitlisted: ['email.forum.waitlisted.subject', 'email.forum.waitlisted.body'],
     promoted: ['email.forum.promoted.subject', 'email.forum.promoted.body'],
   };
-  const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], { ...forumParams(forum, publicUrl, to.locale), code: reg.code, position: reg.position ?? '' });
+  const params = forumParams(forum, publicUrl, to.locale);
+  // Someone with a seat at a hybrid or online forum gets the link to join, as in their .ics.
+  if (reg.status === 'registered' && forum.mode !== 'in_person' && forum.online_url) {
+    params.place = `${params.place}\n${translator(to.locale)('email.forum.onlineLine', { url: forum.online_url })}`;
+  }
+  const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], { ...params, code: reg.code, position: reg.position ?? '' });
   const attachments: EmailAttachment[] = [icsAttachment(forum, publicUrl, to.locale, reg.status === 'registered')];
   if (reg.status === 'registered') {
     attachments.unshift(await qrPngAttachment(publicUrl, forum.slug, reg.code));
