@@ -373,7 +373,17 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
 export function selectSimilar(db: Db, title: string, opts: { unitId?: number; areaId?: number; kecamatan?: string }, limit: number) {
   let q = db
     .selectFrom('feedback')
-    .select(['feedback.id', 'feedback.title', 'feedback.status', 'feedback.support_count', 'feedback.kind', sql<number>`similarity(feedback.title, ${title})`.as('score')])
+    .leftJoin('units', 'units.id', 'feedback.unit_id')
+    .select([
+      'feedback.id',
+      'feedback.title',
+      'feedback.status',
+      'feedback.support_count',
+      'feedback.kind',
+      'feedback.created_at',
+      'units.short_name as unit_short_name',
+      sql<number>`similarity(feedback.title, ${title})`.as('score'),
+    ])
     .where('feedback.moderation_state', '=', 'published')
     .where('feedback.confidential', '=', false)
     .where(sql<SqlBool>`feedback.title % ${title}`);
@@ -383,7 +393,7 @@ export function selectSimilar(db: Db, title: string, opts: { unitId?: number; ar
     opts.kecamatan ? sql<SqlBool>`feedback.kecamatan_code = ${opts.kecamatan}` : null,
   ].filter((x): x is ReturnType<typeof sql<SqlBool>> => x !== null);
   if (scope.length) q = q.where((eb) => eb.or(scope));
-  return q.orderBy('score', 'desc').limit(limit).execute();
+  return q.orderBy('score', 'desc').orderBy('feedback.id', 'desc').limit(limit).execute();
 }
 
 export function selectByAuthor(db: Db, userId: string, limit: number) {

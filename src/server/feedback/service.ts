@@ -259,9 +259,19 @@ export type StaffFeedback = Omit<FeedbackRow, 'tracking_hash' | 'idempotency_has
   officer_named: string | null;
 };
 
+/**
+ * Who sent it, as moderators may know it: with an account (`name` shown, even when they
+ * ticked "anonymous", which only hides it from everyone else), or without one — having
+ * given a name in the contact details (`noAccountNamed`; the name itself is read through the
+ * audited contact view) or not.
+ */
+export type ReporterKind = 'account' | 'accountAnonymous' | 'noAccountNamed' | 'noAccount';
+
 export interface FeedbackView<F = PublicFeedback | StaffFeedback> {
   feedback: F;
   reporterName: string | null;
+  /** Moderators only (null for everyone else). */
+  reporterKind?: ReporterKind | null;
   events: Awaited<ReturnType<typeof q.selectEvents>>;
   photos: Awaited<ReturnType<typeof q.selectPhotos>>;
   rating: Awaited<ReturnType<typeof q.selectRating>> | null;
@@ -318,9 +328,15 @@ export async function getFeedbackForStaff(db: Db, id: number, viewer: SessionUse
     q.selectPhotos(db, id, canViewHiddenPhotos(viewer, f)),
     q.selectRating(db, id),
   ]);
+  let kind: ReporterKind | null = null;
+  if (canViewContact(viewer)) {
+    if (f.author_id) kind = f.anonymous ? 'accountAnonymous' : 'account';
+    else kind = (await q.selectContact(db, id))?.name ? 'noAccountNamed' : 'noAccount';
+  }
   return {
     feedback: staffFields(f, canViewOfficerNamed(viewer)),
     reporterName: canViewReporterIdentity(viewer, f) ? await reporterName(db, f) : null,
+    reporterKind: kind,
     events,
     photos,
     rating: rating ?? null,
@@ -534,8 +550,11 @@ const flagSchema = z.object({
   note: optionalText(500),
 });
 
-/** Flags a public item for moderators (one open flag per person or client address). */
-export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean }>> {
+/**
+ * Flags a public item for moderators (one open flag per person or client address). `hidden`:
+ * this flag reached the threshold and the item is now hidden (its public page is gone).
+ */
+export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean; hidden: boolean }>> {
   const v = validate(flagSchema, input);
   if (!v.ok) return v;
   const limit = await hit(db, [[RATE_RULES.flagPerAddress, ctx.ip ?? 'unknown'], ...(user ? ([[RATE_RULES.flagPerAccount, user.id]] as const) : [])]);
@@ -549,8 +568,8 @@ export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUse
     reason: v.value.reason as (typeof FLAG_REASONS)[number],
     note: v.value.note,
   });
-  if (added) await applyFlagThreshold(db, id, ctx.rules, ctx.publicUrl);
-  return { ok: true, value: { added } };
+  const hidden = added ? await applyFlagThreshold(db, id, ctx.rules, ctx.publicUrl) : false;
+  return { ok: true, value: { added, hidden } };
 }
 
 // ---- lists

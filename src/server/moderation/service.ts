@@ -10,6 +10,7 @@ import { findArea, findUnit, insertEvent, selectContact } from '../feedback/quer
 import { fail, validate, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
+import { canForward, canMakeConfidential, canPublish } from './permissions.ts';
 import * as q from './queries.ts';
 
 /**
@@ -103,6 +104,7 @@ export async function publishFeedback(db: Db, ctx: ModerationContext, id: number
   const due = workingDayDeadline(now, ctx.rules.answerWorkingDays, await holidaysAround(db, now));
   return step(db, id, seen, async (trx, f) => {
     if (f.moderation_state === 'published') return { ok: true, value: null };
+    if (!canPublish(f)) return fail('_form', 'err.rejectedItem');
     await q.updateFeedback(trx, id, { moderation_state: 'published', published_at: now, hidden_by_flags: false, reject_reason: null, reject_note: null }, now);
     // Verification comes first in the timeline, then the forwarding it causes.
     await insertEvent(trx, { feedback_id: id, kind: 'published', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
@@ -167,7 +169,7 @@ export async function assignFeedback(db: Db, ctx: ModerationContext, id: number,
   const now = ctx.now ?? new Date();
   const due = workingDayDeadline(now, ctx.rules.answerWorkingDays, await holidaysAround(db, now));
   return step(db, id, seen, async (trx, f) => {
-    if (f.moderation_state === 'rejected') return fail('_form', 'err.rejectedItem');
+    if (!canForward(f)) return fail('_form', 'err.rejectedItem');
     if (f.unit_id === unit.id && f.assigned_at) return { ok: true, value: null };
     await forward(trx, ctx, f, unit.id, due, now);
     return { ok: true, value: null };
@@ -271,6 +273,7 @@ export function makeConfidential(db: Db, ctx: ModerationContext, id: number, see
   const now = ctx.now ?? new Date();
   return step(db, id, seen, async (trx, f) => {
     if (f.confidential) return { ok: true, value: null };
+    if (!canMakeConfidential(f)) return fail('_form', 'err.rejectedItem');
     await q.updateFeedback(trx, id, { confidential: true }, now);
     await insertEvent(trx, { feedback_id: id, kind: 'confidential', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
     await recordAudit(trx, ctx.actor, 'feedback.make_confidential', { type: 'feedback', id }, { before: { confidential: false }, after: { confidential: true } });
