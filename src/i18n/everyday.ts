@@ -10,7 +10,7 @@ export const everydayId = {
   'mine.open': 'Buka',
 
   'event.officer': 'Petugas penanggung jawab diganti',
-  'event.assignedTo': 'Diteruskan ke {unit}',
+  'event.assignedTo': 'Diteruskan ke unit: {unit}',
   'event.officerTo': 'Diserahkan kepada petugas {name}',
   'event.officerNone': 'Ditarik dari petugas penanggung jawab',
   'officer.label': 'Petugas penanggung jawab',
@@ -73,7 +73,7 @@ export const everydayEn: Record<keyof typeof everydayId, string> = {
   'mine.open': 'Open',
 
   'event.officer': 'Responsible officer changed',
-  'event.assignedTo': 'Forwarded to {unit}',
+  'event.assignedTo': 'Forwarded to the unit: {unit}',
   'event.officerTo': 'Given to officer {name}',
   'event.officerNone': 'Taken back from the responsible officer',
   'officer.label': 'Responsible officer',
