@@ -115,7 +115,7 @@ test('the third person to flag an item (which hides it) gets the thank-you, not 
   }
 });
 
-test('an admin invites a staff member: role and unit chosen, a one-time set-up link in the email', async ({ adminPage }) => {
+test('an admin invites a staff member: role and unit chosen, a one-time set-up link in the email', async ({ adminPage, pageAs }) => {
   const email = `undangan.${Date.now().toString(36)}@e2e.bakudengar.test`;
   await adminPage.goto('/admin/pengguna');
   await adminPage.getByRole('link', { name: id['invite.link'], exact: true }).click();
@@ -131,5 +131,12 @@ test('an admin invites a staff member: role and unit chosen, a one-time set-up l
   await expect(flash(adminPage)).toHaveText(id['invite.done']);
   await expect(adminPage.locator('main')).toContainText(email);
   await adminPage.goto('/admin/surel');
-  await expect(adminPage.getByRole('row').filter({ hasText: email })).toContainText(id['email.invite.subject']);
+  const mail = adminPage.locator('li.card').filter({ hasText: email });
+  await expect(mail.locator('summary')).toContainText(id['email.invite.subject']);
+  const link = /\/atur-sandi\/[a-z2-7]{32}/.exec((await mail.locator('pre').textContent()) ?? '')?.[0];
+  expect(link).toBeTruthy();
+  // The link opens the set-up form of admin:create's set-up tokens.
+  const invited = await pageAs(null, { javaScriptEnabled: false });
+  expect((await invited.goto(link!))?.status()).toBe(200);
+  await expect(invited.locator('input[type="password"]').first()).toBeVisible();
 });
