@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { holidaysAround } from '../../src/server/calendar/service.ts';
 import { workingDayDeadline } from '../../src/server/calendar/working-days.ts';
-import { getTrackingView, myFeedback, reopenFeedback } from '../../src/server/feedback/service.ts';
+import { getTrackingView, myFeedback, photoForViewer, reopenFeedback, submitFeedback } from '../../src/server/feedback/service.ts';
 import { runReporterAction } from '../../src/server/feedback/tracking-actions.ts';
 import { answer, resolve } from '../../src/server/handling/service.ts';
 import { makeConfidential, rejectFeedback } from '../../src/server/moderation/service.ts';
 import { describeEachDb } from '../support/db.ts';
+import { asFile, formInput, jpegWithExif, makeCtx, tempPhotos } from '../support/feedback-fixtures.ts';
 import { errorKeys, handCtx, modCtx, person, RULES, submit, submitAssigned, unitIdOf, valueOf, type Person } from '../support/handling-fixtures.ts';
 
 /** Residents manage their own feedback from their account, and reopen from "resolved" on. */
@@ -96,6 +97,22 @@ describeEachDb('everyday: the reporter through their account and the reopen wind
     expect(r.rejectNote).toBe('Sebutkan lokasinya.');
     expect((await getTrackingView(db(), mine(published.id)))!.rejectReason).toBeNull();
     expect(await myFeedback(db(), other.user)).toEqual([]);
+  });
+
+  it("the author's own photos show in their private view while pending; never to another resident", async () => {
+    const photos = await tempPhotos();
+    try {
+      const r = await submitFeedback(db(), makeCtx(), author.user, formInput(), [asFile(await jpegWithExif(), 'a.jpg', 'image/jpeg')], photos.store);
+      const id = valueOf(r).feedbackId;
+      const view = (await getTrackingView(db(), mine(id)))!;
+      expect(view.photos).toHaveLength(1);
+      const name = view.photos[0]!.file_name;
+      expect(await photoForViewer(db(), author.user, name, null)).toMatchObject({ file_name: name });
+      expect(await photoForViewer(db(), other.user, name, null)).toBeNull();
+      expect(await photoForViewer(db(), null, name, null)).toBeNull();
+    } finally {
+      await photos.cleanup();
+    }
   });
 
   describe('answer templates that tell people to reopen', () => {

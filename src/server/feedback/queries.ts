@@ -160,7 +160,7 @@ export function findPhotoWithFeedback(db: Db, fileName: string) {
   return db
     .selectFrom('feedback_photos')
     .innerJoin('feedback', 'feedback.id', 'feedback_photos.feedback_id')
-    .select(['feedback_photos.file_name', 'feedback_photos.mime', 'feedback_photos.hidden', 'feedback.id as feedback_id', 'feedback.moderation_state', 'feedback.confidential', 'feedback.unit_id'])
+    .select(['feedback_photos.file_name', 'feedback_photos.mime', 'feedback_photos.hidden', 'feedback.id as feedback_id', 'feedback.moderation_state', 'feedback.confidential', 'feedback.unit_id', 'feedback.author_id'])
     .where('feedback_photos.file_name', '=', fileName)
     .executeTakeFirst();
 }

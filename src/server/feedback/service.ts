@@ -677,14 +677,15 @@ export function previewMarkdown(source: string): string {
 
 export { markdownToText };
 
-/** Whether a photo may be shown to this viewer: public items' visible photos, or staff of the item. */
+/** Whether a photo may be shown to this viewer: public items' visible photos, the reporter's own, or staff of the item. */
 export async function photoForViewer(db: Db, viewer: SessionUser | null, fileName: string, trackedFeedbackId: number | null) {
   const p = await q.findPhotoWithFeedback(db, fileName);
   if (!p) return null;
   const staff = viewer ? canViewAsStaff(viewer, p) : false;
   if (staff) return p;
   if (p.hidden) return null;
-  if (isPublic(p) || trackedFeedbackId === p.feedback_id) return p;
+  // The reporter: by the code they track, or signed in as the item's author (/masukan/saya/<no>).
+  if (isPublic(p) || trackedFeedbackId === p.feedback_id || (viewer !== null && p.author_id === viewer.id)) return p;
   return null;
 }
 
