@@ -95,6 +95,8 @@ test('with JavaScript: bulk reject with one reason; the rejected item then offer
   await expect(page.getByRole('button', { name: id['mod.publish'], exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: id['mod.confidential'], exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: id['mod.assign.submit'], exact: true })).toHaveCount(0);
+  // Sent without an account and without a name: said so, not "Anonim".
+  await expect(page.locator('dl.facts')).toContainText(id['reporter.noAccount']);
   expect(errors).toEqual([]);
 });
 
