@@ -1,4 +1,5 @@
 import { alertsEn } from './alerts.ts';
+import { everydayEn } from './everyday.ts';
 import { coachingEn } from './coaching.ts';
 import { evaluationEn } from './evaluation.ts';
 import { mapEn } from './map.ts';
@@ -13,6 +14,7 @@ import type { MessageKey } from './id.ts';
 export const en: Record<MessageKey, string> = {
   ...forumsEn,
   ...coachingEn,
+  ...everydayEn,
   ...evaluationEn,
   ...securityEn,
   ...open311En,
@@ -367,7 +369,7 @@ export const en: Record<MessageKey, string> = {
   'err.flagReason': 'Choose a reason.',
   'err.scoreRequired': 'Choose a score from 1 to 5.',
 
-  'email.receipt.subject': 'Your feedback was received ({code})',
+  'email.receipt.subject': 'Your feedback was received',
   'email.receipt.body': 'Thank you, we have received your feedback "{title}".\n\nTracking code: {code}\n\nUse this code at {link} to follow what happens to it. The code is your private key: do not share it with anyone.',
 
   'err.staleEdit': 'Someone else changed this feedback since your page was opened. Reload the page and check again; nothing was overwritten.',

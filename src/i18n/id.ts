@@ -4,6 +4,7 @@
  * Placeholders are written {name}.
  */
 import { alertsId } from './alerts.ts';
+import { everydayId } from './everyday.ts';
 import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
 import { mapId } from './map.ts';
@@ -16,6 +17,7 @@ import { privacyId } from './privacy.ts';
 export const id = {
   ...forumsId,
   ...coachingId,
+  ...everydayId,
   ...evaluationId,
   ...securityId,
   ...open311Id,
@@ -370,7 +372,7 @@ export const id = {
   'err.flagReason': 'Pilih alasan.',
   'err.scoreRequired': 'Pilih nilai 1 sampai 5.',
 
-  'email.receipt.subject': 'Masukan Anda diterima ({code})',
+  'email.receipt.subject': 'Masukan Anda diterima',
   'email.receipt.body': 'Terima kasih, masukan Anda "{title}" sudah kami terima.\n\nKode pelacakan: {code}\n\nGunakan kode ini di {link} untuk melihat perkembangannya. Kode ini kunci pribadi Anda: jangan dibagikan kepada siapa pun.',
 
   'err.staleEdit': 'Masukan ini sudah diubah orang lain sejak halaman Anda dibuka. Muat ulang halaman lalu periksa lagi; tidak ada yang ditimpa.',

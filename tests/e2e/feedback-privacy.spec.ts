@@ -103,12 +103,17 @@ test('confidential: published, yet never on the board, in search, in suggestions
   await visitor.goto('/masukan?q=rahasiasirimau');
   await expect(visitor.locator('li.board-item')).toHaveCount(0);
 
-  // The reporter sees it in their list, marked confidential and without a public link.
+  // The reporter sees it in their list, marked confidential, linked to their private view only
+  // (never to the public page), which names no public page either.
   await reporter.goto('/masukan/saya');
   const row = reporter.getByRole('row').filter({ hasText: word });
   await expect(row).toContainText(id['my.confidential']);
   await expect(row).toContainText(id['moderation.published']);
-  await expect(row.getByRole('link')).toHaveCount(0);
+  await expect(row.getByRole('link')).toHaveCount(1);
+  await expect(row.getByRole('link')).toHaveAttribute('href', `/masukan/saya/${itemId}`);
+  await row.getByRole('link').click();
+  await expect(reporter.getByRole('heading', { level: 2 }).first()).toHaveText(title);
+  await expect(reporter.locator(`a[href="/masukan/${itemId}"]`)).toHaveCount(0);
 
   // The unit (Dinkes, chosen by the reporter) opens it in its inbox.
   const asn = await pageAs(ACCOUNTS.asnDinkesFlow, { javaScriptEnabled: false });

@@ -197,8 +197,9 @@ test('a signed-in resident submits; the item is listed in /masukan/saya', async 
   await expect(row).toContainText(id['detail.unitNone']);
   await expect(row).toContainText(id['status.received']);
   await expect(row).toContainText(id['moderation.pending']);
-  // Not published yet: no link to a public page.
-  await expect(row.getByRole('link')).toHaveCount(0);
+  // Not published yet: no link to a public page, only to the reporter's private view.
+  await expect(row.getByRole('link')).toHaveCount(1);
+  await expect(row.getByRole('link')).toHaveAttribute('href', /^\/masukan\/saya\/\d+$/);
 });
 
 test('submitting the same form twice stores one feedback, and both answers show the same code', async ({ pageAs, baseURL }) => {

@@ -79,6 +79,18 @@ export const ACCOUNTS = {
   residentSeedSupporter1: account('warga.dukung1', 'Pendukung Satu', 'resident', 'Dukungan pertama di seed 34'),
   residentSeedSupporter2: account('warga.dukung2', 'Pendukung Dua', 'resident', 'Dukungan kedua di seed 35'),
   residentSeedSupporter3: account('warga.dukung3', 'Pendukung Tiga', 'resident', 'Dukungan ketiga di seed 36'),
+
+  // ---- everyday use (tests/e2e/everyday.spec.ts).
+  /** Manages their own feedback from /masukan/saya. */
+  residentMine: account('warga.saya', 'Warga Punya Akun', 'resident', 'Pantai Natsepa di hari Minggu 41'),
+  /** Triages several items at once at /moderasi. */
+  moderatorBulk: account('moderator.massal', 'Moderator Massal', 'moderator', 'Banyak masukan sekaligus pagi 42'),
+  /** Gives items to officers of Dinkes and resolves them. */
+  asnDinkesOfficer: account('asn.dinkes.petugas', 'Kepala Seksi Dinkes', 'asn', 'Petugas jaga malam Waihaong 43', 'Dinkes'),
+  /** The three flaggers whose third flag hides an item. */
+  residentFlagA: account('warga.tanda.a', 'Penanda A', 'resident', 'Tanda pertama untuk moderator 44'),
+  residentFlagB: account('warga.tanda.b', 'Penanda B', 'resident', 'Tanda kedua untuk moderator 45'),
+  residentFlagC: account('warga.tanda.c', 'Penanda C', 'resident', 'Tanda ketiga untuk moderator 46'),
 } as const satisfies Record<string, FixtureAccount>;
 
 export type AccountName = keyof typeof ACCOUNTS;
@@ -368,6 +380,43 @@ export const SEED_FEEDBACK = {
     title: 'Jam buka modkontak puskesmas',
     body: 'Mohon informasi jam buka puskesmas pada hari Sabtu.',
     contact: { name: 'Yohana Kontakuji', email: 'yohana.kontak@e2e.bakudengar.test', phone: '0812 3456 7890' },
+  },
+
+  // ---- everyday use (tests/e2e/everyday.spec.ts)
+  /** residentMine's published Dinkes item: resolved by the unit, then reopened from the account. */
+  everydayMine: {
+    submissionKey: seedKey('everydayMine'),
+    kind: 'keluhan',
+    unit: 'Dinkes',
+    title: 'Keran air everydaysaya bocor di puskesmas',
+    body: 'Keran di ruang tunggu puskesmas bocor dan lantai licin sejak seminggu.',
+    author: 'residentMine',
+    publish: true,
+    assign: 'Dinkes',
+  },
+  /** residentMine's item still waiting for moderators. */
+  everydayMinePending: {
+    submissionKey: seedKey('everydayMinePending'),
+    kind: 'saran',
+    unit: null,
+    title: 'Usul everydaytunggu taman baca',
+    body: 'Mohon dibangun taman baca kecil di dekat kantor kelurahan untuk anak-anak.',
+    author: 'residentMine',
+  },
+  /** Pending items the bulk triage tests publish, reject and leave stale. */
+  everydayBulkA: { submissionKey: seedKey('everydayBulkA'), kind: 'keluhan', unit: null, title: 'Selokan everydaymassal satu tersumbat', body: 'Selokan di ujung gang tersumbat sampah plastik.' },
+  everydayBulkB: { submissionKey: seedKey('everydayBulkB'), kind: 'keluhan', unit: null, title: 'Selokan everydaymassal dua tersumbat', body: 'Selokan di depan sekolah tersumbat lumpur.' },
+  everydayJsA: { submissionKey: seedKey('everydayJsA'), kind: 'saran', unit: null, title: 'Iklan everydayjsmassal satu', body: 'Jual obat kuat murah hubungi nomor ini sekarang juga.' },
+  everydayJsB: { submissionKey: seedKey('everydayJsB'), kind: 'saran', unit: null, title: 'Iklan everydayjsmassal dua', body: 'Pinjaman cepat tanpa jaminan cair dalam satu jam.' },
+  /** Published; flagged by three people, the third of whom hides it. */
+  everydayFlag: {
+    submissionKey: seedKey('everydayFlag'),
+    kind: 'keluhan',
+    unit: 'Dinkes',
+    title: 'Komentar everydaytanda kasar',
+    body: 'Isi yang akan dilaporkan oleh tiga warga berbeda.',
+    publish: true,
+    assign: 'Dinkes',
   },
 } as const satisfies Record<string, SeedFeedback>;
 

@@ -316,7 +316,8 @@ describeEachDb('forums: scheduling, agenda, questions, check-in, minutes, commit
       await insertFeedback(db(), { unitId: dinkes, support: 60, createdAt: at('23'), confidential: true });
       await insertFeedback(db(), { unitId: dishub, support: 50, createdAt: at('24'), title: 'Angkot ngetem sembarangan' });
       const early = await insertFeedback(db(), { unitId: dinkes, support: 40, createdAt: wit('2031-04-09T12:00') });
-      const s = await suggestAgenda(db(), f);
+      // Planned on 1 May 2031, after the April forum took place.
+      const s = await suggestAgenda(db(), f, wit('2031-05-01T09:00'));
       expect(s.since).toEqual(prev.starts_at);
       expect(s.items.filter((i) => !i.older).map((i) => i.id)).toEqual([b, a, c]);
       // Fewer than ten since then: older unresolved items of these units follow, marked as such.

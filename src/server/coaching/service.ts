@@ -8,6 +8,7 @@ import { canViewAsStaff, isPublic } from '../feedback/permissions.ts';
 import { fail, validate, type FieldErrors, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { canManageCoaching, canReadProgressReport, canReportProgress, canViewCoachingAction } from './permissions.ts';
+import { officerWorkload } from '../handling/service.ts';
 import * as q from './queries.ts';
 
 /**
@@ -528,11 +529,12 @@ export async function participationRecord(db: Db, userId: string) {
   if (!UUID.test(userId)) return null;
   const person = await q.findAsnUser(db, userId);
   if (!person) return null;
-  const [coaching, forums, answerCount, recentAnswers] = await Promise.all([
+  const [coaching, forums, answerCount, recentAnswers, officerItems] = await Promise.all([
     q.selectActionsOfParticipant(db, userId),
     q.selectForumsAttended(db, userId, 50),
     q.countAnswers(db, userId),
     q.selectRecentAnswers(db, userId, 10),
+    officerWorkload(db, userId),
   ]);
   return {
     person: { id: person.id, display_name: person.display_name, unit_id: person.unit_id, unit_short_name: person.unit_short_name, disabled: person.disabled_at !== null },
@@ -548,6 +550,8 @@ export async function participationRecord(db: Db, userId: string) {
     })),
     forums,
     answers: { count: answerCount, recent: recentAnswers },
+    /** Items given to them as the unit's responsible officer, and how many were answered. */
+    officerItems,
   };
 }
 

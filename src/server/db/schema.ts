@@ -153,7 +153,9 @@ export type FeedbackEventKind =
   | 'confidential'
   | 'updated'
   | 'duplicate'
-  | 'closed';
+  | 'closed'
+  /** Given to (or taken back from) a named officer of the unit; staff only. */
+  | 'officer';
 export type FlagReason = 'spam' | 'abusive' | 'personal_data' | 'other';
 export const FLAG_REASONS: readonly FlagReason[] = ['spam', 'abusive', 'personal_data', 'other'];
 
@@ -786,4 +788,11 @@ export interface FeedbackContactTable {
 export interface OutboxTable {
   /** When the retention job emptied the message's bodies (tracking codes, links) after sending. */
   body_pruned_at: Date | null;
+}
+
+// ---- officers within a unit (db/migrations/2026-12-04T130000_officers.ts); merged into FeedbackTable above.
+
+export interface FeedbackTable {
+  /** The named ASN officer of the item's unit who handles it; null when not given to anyone. */
+  officer_id: string | null;
 }

@@ -4,6 +4,14 @@ import type { FeedbackKind, HandlingStatus, Sector } from '../db/schema.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { idempotencyHash, trackingCodeFor, trackingHash } from '../feedback/tracking-code.ts';
 import { selectHolidayDates } from '../calendar/queries.ts';
+
+/**
+ * The demo's "fixed" answer template. Its promise holds: once the unit marks the item
+ * resolved, the reporter may reopen it on /lacak or /masukan/saya/<no> until the reopen
+ * window after closing ends (tests/integration/everyday-reporter.test.ts).
+ */
+export const DEMO_TEMPLATE_RESOLVED =
+  'Mohon maaf atas ketidaknyamanan ini. Masalah yang Bapak/Ibu sampaikan sudah diperbaiki dan kami tandai selesai. Jika masih terjadi, pilih "Buka kembali" di halaman Lacak (dengan kode pelacakan) atau di Masukan Saya (bila mengirim dengan akun), sampai 10 hari kerja setelah masukan ditutup.';
 import { workingDayDeadline } from '../calendar/working-days.ts';
 
 /**
@@ -201,7 +209,7 @@ export async function seedDemoHandling(db: Db): Promise<{ flags: number; templat
       .insertInto('answer_templates')
       .values([
         { unit_id: u.id, title: 'Terima kasih, sedang ditindaklanjuti', body_md: `Terima kasih atas masukan Bapak/Ibu. ${u.short_name} sudah menugaskan petugas untuk menindaklanjuti dan akan memberi kabar paling lambat dalam 5 hari kerja.` },
-        { unit_id: u.id, title: 'Mohon maaf, sudah diperbaiki', body_md: `Mohon maaf atas ketidaknyamanan ini. Masalah yang Bapak/Ibu sampaikan sudah diperbaiki. Jika masih terjadi, silakan buka kembali masukan ini lewat halaman Lacak.` },
+        { unit_id: u.id, title: 'Mohon maaf, sudah diperbaiki', body_md: DEMO_TEMPLATE_RESOLVED },
       ])
       .execute();
     templates += 2;

@@ -92,7 +92,7 @@ export async function insertPhoto(
 export async function updateFeedbackStatus(
   db: Db,
   id: number,
-  patch: { status: HandlingStatus; closed_at?: Date | null; updated_at: Date },
+  patch: { status: HandlingStatus; closed_at?: Date | null; autoclose_at?: Date | null; updated_at: Date },
 ): Promise<void> {
   await db.updateTable('feedback').set(patch).where('id', '=', id).execute();
 }
@@ -117,7 +117,17 @@ export function findFeedbackByTrackingHash(db: Db, hash: string) {
 }
 
 export function lockFeedback(db: Db, id: number) {
-  return db.selectFrom('feedback').select(['id', 'status', 'moderation_state', 'confidential', 'author_id', 'closed_at', 'responded_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('feedback')
+    .select(['id', 'status', 'moderation_state', 'confidential', 'author_id', 'closed_at', 'responded_at', 'autoclose_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The item, when this account sent it (signed in); undefined for anyone else's. */
+export function findFeedbackOfAuthor(db: Db, id: number, authorId: string) {
+  return db.selectFrom('feedback').select('id').where('id', '=', id).where('author_id', '=', authorId).executeTakeFirst();
 }
 
 export function selectEvents(db: Db, feedbackId: number, opts: { publicOnly: boolean; alsoKinds?: FeedbackEventKind[] }) {
@@ -133,6 +143,7 @@ export function selectEvents(db: Db, feedbackId: number, opts: { publicOnly: boo
       'feedback_events.from_status',
       'feedback_events.to_status',
       'feedback_events.body_html',
+      'feedback_events.body_md',
       'users.display_name as actor_name',
     ])
     .where('feedback_events.feedback_id', '=', feedbackId);
@@ -153,7 +164,7 @@ export function findPhotoWithFeedback(db: Db, fileName: string) {
   return db
     .selectFrom('feedback_photos')
     .innerJoin('feedback', 'feedback.id', 'feedback_photos.feedback_id')
-    .select(['feedback_photos.file_name', 'feedback_photos.mime', 'feedback_photos.hidden', 'feedback.id as feedback_id', 'feedback.moderation_state', 'feedback.confidential', 'feedback.unit_id'])
+    .select(['feedback_photos.file_name', 'feedback_photos.mime', 'feedback_photos.hidden', 'feedback.id as feedback_id', 'feedback.moderation_state', 'feedback.confidential', 'feedback.unit_id', 'feedback.author_id'])
     .where('feedback_photos.file_name', '=', fileName)
     .executeTakeFirst();
 }
@@ -372,7 +383,17 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
 export function selectSimilar(db: Db, title: string, opts: { unitId?: number; areaId?: number; kecamatan?: string }, limit: number) {
   let q = db
     .selectFrom('feedback')
-    .select(['feedback.id', 'feedback.title', 'feedback.status', 'feedback.support_count', 'feedback.kind', sql<number>`similarity(feedback.title, ${title})`.as('score')])
+    .leftJoin('units', 'units.id', 'feedback.unit_id')
+    .select([
+      'feedback.id',
+      'feedback.title',
+      'feedback.status',
+      'feedback.support_count',
+      'feedback.kind',
+      'feedback.created_at',
+      'units.short_name as unit_short_name',
+      sql<number>`similarity(feedback.title, ${title})`.as('score'),
+    ])
     .where('feedback.moderation_state', '=', 'published')
     .where('feedback.confidential', '=', false)
     .where(sql<SqlBool>`feedback.title % ${title}`);
@@ -382,14 +403,14 @@ export function selectSimilar(db: Db, title: string, opts: { unitId?: number; ar
     opts.kecamatan ? sql<SqlBool>`feedback.kecamatan_code = ${opts.kecamatan}` : null,
   ].filter((x): x is ReturnType<typeof sql<SqlBool>> => x !== null);
   if (scope.length) q = q.where((eb) => eb.or(scope));
-  return q.orderBy('score', 'desc').limit(limit).execute();
+  return q.orderBy('score', 'desc').orderBy('feedback.id', 'desc').limit(limit).execute();
 }
 
 export function selectByAuthor(db: Db, userId: string, limit: number) {
   return db
     .selectFrom('feedback')
     .leftJoin('units', 'units.id', 'feedback.unit_id')
-    .select(['feedback.id', 'feedback.kind', 'feedback.title', 'feedback.status', 'feedback.moderation_state', 'feedback.confidential', 'feedback.created_at', 'units.short_name as unit_short_name'])
+    .select(['feedback.id', 'feedback.kind', 'feedback.title', 'feedback.status', 'feedback.moderation_state', 'feedback.confidential', 'feedback.created_at', 'feedback.reject_reason', 'units.short_name as unit_short_name'])
     .where('feedback.author_id', '=', userId)
     .orderBy('feedback.created_at', 'desc')
     .limit(limit)

@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, NOTIFY_CHANNELS, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type NotifyChannels, type Sector } from '../db/schema.ts';
+import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, NOTIFY_CHANNELS, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type NotifyChannels, type RejectReason, type Sector } from '../db/schema.ts';
 import { fail, type FieldErrors, type Result } from '../forms.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import { composeEmail } from '../notifications/service.ts';
@@ -23,7 +23,10 @@ import { validate } from '../forms.ts';
 import { applyFlagThreshold } from '../moderation/service.ts';
 import { checkPin, publicLocation, type LatLng } from '../geo/bounds.ts';
 
-/** Working days after closing during which the reporter may reopen. */
+/**
+ * Default working days after closing during which the reporter may reopen; pages pass the
+ * configured AUTOCLOSE_WORKING_DAYS (`ctx.rules.autocloseWorkingDays`).
+ */
 export const REOPEN_WORKING_DAYS = 10;
 
 const optionalText = (max: number) =>
@@ -303,9 +306,19 @@ export type StaffFeedback = Omit<FeedbackRow, 'tracking_hash' | 'idempotency_has
   officer_named: string | null;
 };
 
+/**
+ * Who sent it, as moderators may know it: with an account (`name` shown, even when they
+ * ticked "anonymous", which only hides it from everyone else), or without one — having
+ * given a name in the contact details (`noAccountNamed`; the name itself is read through the
+ * audited contact view) or not.
+ */
+export type ReporterKind = 'account' | 'accountAnonymous' | 'noAccountNamed' | 'noAccount';
+
 export interface FeedbackView<F = PublicFeedback | StaffFeedback> {
   feedback: F;
   reporterName: string | null;
+  /** Moderators only (null for everyone else). */
+  reporterKind?: ReporterKind | null;
   events: Awaited<ReturnType<typeof q.selectEvents>>;
   photos: Awaited<ReturnType<typeof q.selectPhotos>>;
   rating: Awaited<ReturnType<typeof q.selectRating>> | null;
@@ -362,9 +375,15 @@ export async function getFeedbackForStaff(db: Db, id: number, viewer: SessionUse
     q.selectPhotos(db, id, canViewHiddenPhotos(viewer, f)),
     q.selectRating(db, id),
   ]);
+  let kind: ReporterKind | null = null;
+  if (canViewContact(viewer)) {
+    if (f.author_id) kind = f.anonymous ? 'accountAnonymous' : 'account';
+    else kind = (await q.selectContact(db, id))?.name ? 'noAccountNamed' : 'noAccount';
+  }
   return {
     feedback: staffFields(f, canViewOfficerNamed(viewer)),
     reporterName: canViewReporterIdentity(viewer, f) ? await reporterName(db, f) : null,
+    reporterKind: kind,
     events,
     photos,
     rating: rating ?? null,
@@ -383,10 +402,20 @@ export async function viewContact(db: Db, viewer: SessionUser, actor: Actor, id:
   return { ...(contact ?? { feedback_id: id, name: null, email: null, phone: null, locale: 'id' as const }), restricted: false };
 }
 
-// ---- tracking by code
+// ---- tracking by code, or by the signed-in author
+
+/**
+ * Who the reporter is when they act on their item: the tracking code (anyone holding it), or
+ * the signed-in author of the item (their own account: /masukan/saya/<no>). Both reach the
+ * same use cases below; an author reference for someone else's item resolves to nothing.
+ */
+export type ReporterRef = string | { feedbackId: number; authorId: string };
 
 export interface TrackingView {
   feedback: PublicFeedback;
+  /** Why moderators rejected it (shown to the reporter only). */
+  rejectReason: RejectReason | null;
+  rejectNote: string | null;
   events: Awaited<ReturnType<typeof q.selectEvents>>;
   photos: Awaited<ReturnType<typeof q.selectPhotos>>;
   rating: Awaited<ReturnType<typeof q.selectRating>> | null;
@@ -397,9 +426,20 @@ export interface TrackingView {
 
 const RATEABLE: HandlingStatus[] = ['responded', 'resolved', 'closed'];
 
-async function reopenDeadline(db: Db, closedAt: Date | null): Promise<Date | null> {
-  if (!closedAt) return null;
-  return workingDayDeadline(closedAt, REOPEN_WORKING_DAYS, await holidaysAround(db, closedAt));
+/**
+ * The last instant the reporter may say "not solved": the end of the reopen window (that many
+ * working days) after closing. A resolved item closes at its autoclose time, so its window
+ * already runs from the moment it is marked resolved until that many working days after
+ * it closes. Null when the item is neither resolved nor closed.
+ */
+async function reopenDeadline(
+  db: Db,
+  f: { status: HandlingStatus; closed_at: Date | null; autoclose_at: Date | null },
+  windowDays: number,
+): Promise<Date | null> {
+  const closes = f.status === 'closed' ? f.closed_at : f.status === 'resolved' ? f.autoclose_at : null;
+  if (!closes) return null;
+  return workingDayDeadline(closes, windowDays, await holidaysAround(db, closes));
 }
 
 /**
@@ -427,35 +467,48 @@ async function byCode(db: Db, code: string) {
   return row ? row.id : null;
 }
 
-/** What the reporter sees with their code: the public timeline, their own additions, answers. */
-export async function getTrackingView(db: Db, code: string, now = new Date()): Promise<TrackingView | null> {
-  const id = await byCode(db, code);
+/** The item a reporter reference stands for, or null (unknown code, or not this person's item). */
+async function resolveRef(db: Db, ref: ReporterRef): Promise<number | null> {
+  if (typeof ref === 'string') return byCode(db, ref);
+  const row = await q.findFeedbackOfAuthor(db, ref.feedbackId, ref.authorId);
+  return row ? row.id : null;
+}
+
+/**
+ * What the reporter sees (with their code, or signed in as its author): the public timeline,
+ * their own additions, answers, and what they may still do. Null for anyone else.
+ */
+export async function getTrackingView(db: Db, ref: ReporterRef, now = new Date(), windowDays = REOPEN_WORKING_DAYS): Promise<TrackingView | null> {
+  const id = await resolveRef(db, ref);
   if (id === null) return null;
   const f = (await q.findFeedback(db, id))!;
   const [events, photos, rating, until] = await Promise.all([
     q.selectEvents(db, id, { publicOnly: true, alsoKinds: ['info_added', 'info_request', 'rating', 'reopened'] }),
     q.selectPhotos(db, id, false),
     q.selectRating(db, id),
-    reopenDeadline(db, f.closed_at),
+    reopenDeadline(db, f, windowDays),
   ]);
+  const rejected = f.moderation_state === 'rejected';
   return {
     feedback: publicFields(f),
+    rejectReason: rejected ? f.reject_reason : null,
+    rejectNote: rejected ? f.reject_note : null,
     events,
     photos,
     rating: rating ?? null,
     canRate: RATEABLE.includes(f.status),
-    canReopen: f.status === 'closed' && until !== null && now <= until,
-    reopenUntil: f.status === 'closed' ? until : null,
+    canReopen: until !== null && now <= until,
+    reopenUntil: until,
   };
 }
 
 const reporterText = z.object({ text: z.string().trim().min(1).max(3000) });
 
 /** The reporter adds information (visible to them and to staff, not published). */
-export async function addInformation(db: Db, code: string, input: unknown): Promise<Result<null>> {
+export async function addInformation(db: Db, ref: ReporterRef, input: unknown): Promise<Result<null>> {
   const v = validate(reporterText, input);
   if (!v.ok) return v;
-  const id = await byCode(db, code);
+  const id = await resolveRef(db, ref);
   if (id === null) return fail('_form', 'err.trackingNotFound');
   await addInformationById(db, id, v.value.text);
   return { ok: true, value: null };
@@ -490,10 +543,10 @@ const ratingSchema = z.object({
 });
 
 /** Rates the answer (1–5 and a comment), once it has been answered; rating again replaces it. */
-export async function rateAnswer(db: Db, code: string, input: unknown): Promise<Result<null>> {
+export async function rateAnswer(db: Db, ref: ReporterRef, input: unknown): Promise<Result<null>> {
   const v = validate(ratingSchema, input);
   if (!v.ok) return v;
-  const id = await byCode(db, code);
+  const id = await resolveRef(db, ref);
   if (id === null) return fail('_form', 'err.trackingNotFound');
   return db.transaction().execute(async (trx) => {
     const f = await q.lockFeedback(trx, id);
@@ -504,24 +557,28 @@ export async function rateAnswer(db: Db, code: string, input: unknown): Promise<
   });
 }
 
-/** Reopens a closed item within 10 working days of its closing, with the reason. */
-export async function reopenFeedback(db: Db, code: string, input: unknown, now = new Date()): Promise<Result<null>> {
+/**
+ * "Not solved": reopens a resolved or closed item, with the reason, from the moment it is
+ * marked resolved until the end of the reopen window after its closing.
+ */
+export async function reopenFeedback(db: Db, ref: ReporterRef, input: unknown, now = new Date(), windowDays = REOPEN_WORKING_DAYS): Promise<Result<null>> {
   const v = validate(reporterText, input);
   if (!v.ok) return v;
-  const id = await byCode(db, code);
+  const id = await resolveRef(db, ref);
   if (id === null) return fail('_form', 'err.trackingNotFound');
-  const holidays = await holidaysAround(db, now);
   return db.transaction().execute(async (trx) => {
     const f = await q.lockFeedback(trx, id);
-    if (!f || f.status !== 'closed' || !f.closed_at) return fail('_form', 'err.cannotReopen');
-    if (now > workingDayDeadline(f.closed_at, REOPEN_WORKING_DAYS, holidays)) return fail('_form', 'err.reopenExpired');
-    await q.updateFeedbackStatus(trx, id, { status: 'reopened', closed_at: null, updated_at: now });
+    if (!f || (f.status !== 'closed' && f.status !== 'resolved')) return fail('_form', 'err.cannotReopen');
+    const until = await reopenDeadline(trx, f, windowDays);
+    if (!until) return fail('_form', 'err.cannotReopen');
+    if (now > until) return fail('_form', 'err.reopenExpired');
+    await q.updateFeedbackStatus(trx, id, { status: 'reopened', closed_at: null, autoclose_at: null, updated_at: now });
     await q.insertEvent(trx, {
       feedback_id: id,
       kind: 'reopened',
       public: true,
       actor_role: 'reporter',
-      from_status: 'closed',
+      from_status: f.status,
       to_status: 'reopened',
       body_md: v.value.text,
       body_html: renderMarkdown(v.value.text),
@@ -551,8 +608,11 @@ const flagSchema = z.object({
   note: optionalText(500),
 });
 
-/** Flags a public item for moderators (one open flag per person or client address). */
-export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean }>> {
+/**
+ * Flags a public item for moderators (one open flag per person or client address). `hidden`:
+ * this flag reached the threshold and the item is now hidden (its public page is gone).
+ */
+export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean; hidden: boolean }>> {
   const v = validate(flagSchema, input);
   if (!v.ok) return v;
   const limit = await hit(db, [[RATE_RULES.flagPerAddress, ctx.ip ?? 'unknown'], ...(user ? ([[RATE_RULES.flagPerAccount, user.id]] as const) : [])]);
@@ -566,8 +626,8 @@ export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUse
     reason: v.value.reason as (typeof FLAG_REASONS)[number],
     note: v.value.note,
   });
-  if (added) await applyFlagThreshold(db, id, ctx.rules, ctx.publicUrl);
-  return { ok: true, value: { added } };
+  const hidden = added ? await applyFlagThreshold(db, id, ctx.rules, ctx.publicUrl) : false;
+  return { ok: true, value: { added, hidden } };
 }
 
 // ---- lists
@@ -675,14 +735,15 @@ export function previewMarkdown(source: string): string {
 
 export { markdownToText };
 
-/** Whether a photo may be shown to this viewer: public items' visible photos, or staff of the item. */
+/** Whether a photo may be shown to this viewer: public items' visible photos, the reporter's own, or staff of the item. */
 export async function photoForViewer(db: Db, viewer: SessionUser | null, fileName: string, trackedFeedbackId: number | null) {
   const p = await q.findPhotoWithFeedback(db, fileName);
   if (!p) return null;
   const staff = viewer ? canViewAsStaff(viewer, p) : false;
   if (staff) return p;
   if (p.hidden) return null;
-  if (isPublic(p) || trackedFeedbackId === p.feedback_id) return p;
+  // The reporter: by the code they track, or signed in as the item's author (/masukan/saya/<no>).
+  if (isPublic(p) || trackedFeedbackId === p.feedback_id || (viewer !== null && p.author_id === viewer.id)) return p;
   return null;
 }
 

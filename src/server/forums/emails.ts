@@ -60,15 +60,20 @@ export async function enqueueRegistrationEmail(
     waitlisted: ['email.forum.waitlisted.subject', 'email.forum.waitlisted.body'],
     promoted: ['email.forum.promoted.subject', 'email.forum.promoted.body'],
   };
-  const params = { ...forumParams(forum, publicUrl, to.locale), code: reg.code, position: reg.position ?? '' };
-  const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], params);
+  const params = forumParams(forum, publicUrl, to.locale);
+  // Someone with a seat at a hybrid or online forum gets the link to join, as in their .ics.
+  if (reg.status === 'registered' && forum.mode !== 'in_person' && forum.online_url) {
+    params.place = `${params.place}\n${translator(to.locale)('email.forum.onlineLine', { url: forum.online_url })}`;
+  }
+  const full = { ...params, code: reg.code, position: reg.position ?? '' };
+  const content = composeEmail(to.locale, keys[kind][0], keys[kind][1], full);
   const attachments: EmailAttachment[] = [icsAttachment(forum, publicUrl, to.locale, reg.status === 'registered')];
   if (reg.status === 'registered') {
     attachments.unshift(await qrPngAttachment(publicUrl, forum.slug, reg.code));
     content.html = content.html.replace('<hr>', `<p><img src="cid:registration-qr" alt="QR ${reg.code}" width="240" height="240"></p><hr>`);
   }
   // On WhatsApp: the text with the QR code as an image; outside the window the code template (QR in its header).
-  const text = translator(to.locale)(keys[kind][1], params);
+  const text = translator(to.locale)(keys[kind][1], full);
   await enqueueNotice(trx, await accountRecipient(trx, to), {
     template: `forum_${kind}`,
     email: { ...content, attachments },

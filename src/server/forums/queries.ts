@@ -77,12 +77,24 @@ export interface ForumListFilter {
   statuses: ForumStatus[];
   order: 'asc' | 'desc';
   limit: number;
+  /**
+   * 'ahead': not yet taken place at `now` (not ended, no minutes published, not closed);
+   * 'held': taken place (ended, minutes published or closed), whatever its start.
+   */
+  taken?: { now: Date; is: 'ahead' | 'held' };
 }
 
 export function selectForums(db: Db, f: ForumListFilter) {
   let q = db.selectFrom('forums').select(FORUM_COLUMNS).where('status', 'in', f.statuses);
   if (f.from) q = q.where('starts_at', '>=', f.from);
   if (f.to) q = q.where('starts_at', '<', f.to);
+  if (f.taken) {
+    const now = f.taken.now;
+    q =
+      f.taken.is === 'ahead'
+        ? q.where('ends_at', '>', now).where('minutes_published_at', 'is', null).where('status', '<>', 'closed')
+        : q.where((eb) => eb.or([eb('ends_at', '<=', now), eb('minutes_published_at', 'is not', null), eb('status', '=', 'closed')]));
+  }
   return q.orderBy('starts_at', f.order).orderBy('id', f.order).limit(f.limit).execute();
 }
 
@@ -353,12 +365,14 @@ export async function selectThemes(db: Db, unitIds: number[], since: Date | null
   return r.rows.map((x) => ({ word: x.word, count: Number(x.ndoc) }));
 }
 
-export function selectPreviousForumStart(db: Db, before: Date) {
+/** The last forum before `before` that took place by `now` (ended, or its minutes published). */
+export function selectPreviousForumStart(db: Db, before: Date, now: Date) {
   return db
     .selectFrom('forums')
-    .select('starts_at')
+    .select(['starts_at', 'title', 'slug'])
     .where('starts_at', '<', before)
     .where('status', 'in', ['published', 'closed'])
+    .where((eb) => eb.or([eb('ends_at', '<=', now), eb('minutes_published_at', 'is not', null)]))
     .orderBy('starts_at', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -386,7 +400,8 @@ export function selectQuestions(db: Db, forumId: number, filter: { unitId?: numb
       'feedback.moderation_state as feedback_moderation_state', 'feedback.confidential as feedback_confidential', 'feedback.unit_id as feedback_unit_id',
     ])
     .where('forum_questions.forum_id', '=', forumId);
-  if (filter.unitId !== undefined) q = q.where('forum_questions.unit_id', '=', filter.unitId);
+  // A question without a unit is for all participating units: their staff see it too.
+  if (filter.unitId !== undefined) q = q.where((eb) => eb.or([eb('forum_questions.unit_id', '=', filter.unitId!), eb('forum_questions.unit_id', 'is', null)]));
   if (filter.userId !== undefined) q = q.where('forum_questions.user_id', '=', filter.userId);
   return q.orderBy(sql`forum_questions.position nulls last`).orderBy('forum_questions.created_at').execute();
 }

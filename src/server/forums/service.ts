@@ -40,8 +40,9 @@ export function findForumBySlug(db: Db, user: SessionUser | null, slug: string) 
 export async function listForums(db: Db, user: SessionUser | null, now = new Date()) {
   const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
   const [upcoming, past] = await Promise.all([
-    q.selectForums(db, { from: new Date(now.getTime() - 6 * 3600_000), statuses, order: 'asc', limit: 24 }),
-    q.selectForums(db, { to: new Date(now.getTime() - 6 * 3600_000), statuses, order: 'desc', limit: 24 }),
+    // A forum is upcoming until it has taken place (ended, minutes published or closed).
+    q.selectForums(db, { statuses, order: 'asc', limit: 24, taken: { now, is: 'ahead' } }),
+    q.selectForums(db, { statuses, order: 'desc', limit: 24, taken: { now, is: 'held' } }),
   ]);
   const units = await q.selectUnitsOfForums(db, [...upcoming, ...past].map((f) => f.id));
   const unitsOf = (id: number) => units.filter((u) => u.forum_id === id).map((u) => u.short_name);
@@ -371,15 +372,16 @@ export async function planNextMonth(db: Db, ctx: ForumContext, forumId: number):
  * What moderators may put on the agenda: the participating units' most supported unresolved
  * published feedback since the previous forum, and the words that come up most often.
  */
-export async function suggestAgenda(db: Db, forum: q.ForumRow) {
+export async function suggestAgenda(db: Db, forum: q.ForumRow, now = new Date()) {
   const unitIds = (await q.selectForumUnits(db, forum.id)).map((u) => u.id);
-  const prev = await q.selectPreviousForumStart(db, forum.starts_at);
+  // "Since the previous forum" means the last one that took place, never one still ahead.
+  const prev = await q.selectPreviousForumStart(db, forum.starts_at, now);
   const since = prev?.starts_at ?? new Date(forum.starts_at.getTime() - 92 * 86400_000);
   const [recent, themes] = await Promise.all([q.selectAgendaCandidates(db, unitIds, since, 10), q.selectThemes(db, unitIds, since, 2000, 12)]);
   // Few new items since the last forum: older unresolved ones still deserve a hearing.
   const older = recent.length < 10 ? (await q.selectAgendaCandidates(db, unitIds, null, 10)).filter((o) => !recent.some((r) => r.id === o.id)) : [];
   const items = [...recent.map((r) => ({ ...r, older: false })), ...older.slice(0, 10 - recent.length).map((o) => ({ ...o, older: true }))];
-  return { since, items, themes };
+  return { since, sinceForum: prev ? { title: prev.title, slug: prev.slug } : null, items, themes };
 }
 
 const agendaSchema = z.object({

@@ -1,7 +1,7 @@
 import type { MessageKey } from '../../i18n/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Result } from '../forms.ts';
-import { acknowledge, addNote, answer, askForInformation, resolve, type HandlingContext } from './service.ts';
+import { acknowledge, addNote, answer, askForInformation, assignOfficer, resolve, type HandlingContext } from './service.ts';
 
 /**
  * One inbox form post → one use case. A null result means the person may not handle this
@@ -22,6 +22,8 @@ export async function runHandlingAction(
       return { result: await addNote(db, ctx, id, form), done: 'inbox.noted' };
     case 'ask':
       return { result: await askForInformation(db, ctx, id, form), done: 'inbox.asked' };
+    case 'officer':
+      return { result: await assignOfficer(db, ctx, id, form), done: 'officer.done' };
     case 'resolve':
       return { result: await resolve(db, ctx, id), done: 'inbox.resolved' };
     default:

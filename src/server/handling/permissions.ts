@@ -16,3 +16,11 @@ export function canManageTemplates(user: SessionUser | null, unitId: number): bo
   if (user?.role === 'moderator' || user?.role === 'admin') return true;
   return user?.role === 'asn' && user.unitId === unitId;
 }
+
+/**
+ * Giving an item to a named officer of its unit: the unit's own ASN staff, and moderators.
+ * (The officer must be active ASN of that same unit; the use case checks.)
+ */
+export function canAssignOfficer(user: SessionUser | null, f: { unit_id: number | null }): boolean {
+  return f.unit_id !== null && canHandle(user, f);
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { HandlingStatus } from '../db/schema.ts';
 
@@ -7,6 +8,8 @@ export interface InboxFilter {
   status?: HandlingStatus;
   openOnly?: boolean;
   overdue?: boolean;
+  /** Only the items given to this officer, or (`'none'`) to nobody yet. */
+  officer?: { id: string } | 'none';
 }
 
 /** Verified feedback of one unit (or all), newest first; hidden-by-flags items stay visible to staff. */
@@ -14,6 +17,7 @@ export function selectInbox(db: Db, f: InboxFilter, now: Date, limit: number) {
   let q = db
     .selectFrom('feedback')
     .leftJoin('units', 'units.id', 'feedback.unit_id')
+    .leftJoin('users as officer', 'officer.id', 'feedback.officer_id')
     .select([
       'feedback.id',
       'feedback.kind',
@@ -26,8 +30,12 @@ export function selectInbox(db: Db, f: InboxFilter, now: Date, limit: number) {
       'feedback.first_response_at',
       'feedback.autoclose_at',
       'units.short_name as unit_short_name',
+      'feedback.officer_id',
+      'officer.display_name as officer_name',
     ])
     .where('feedback.moderation_state', 'in', ['published', 'hidden']);
+  if (f.officer === 'none') q = q.where('feedback.officer_id', 'is', null);
+  else if (f.officer) q = q.where('feedback.officer_id', '=', f.officer.id);
   if (f.unitId !== null) q = q.where('feedback.unit_id', '=', f.unitId);
   else q = q.where('feedback.unit_id', 'is not', null);
   if (f.status) q = q.where('feedback.status', '=', f.status);
@@ -53,6 +61,7 @@ export function lockForHandling(db: Db, id: number) {
       'feedback.moderation_state',
       'feedback.first_response_at',
       'feedback.updated_at',
+      'feedback.officer_id',
       'units.short_name as unit_short_name',
     ])
     .where('feedback.id', '=', id)
@@ -91,4 +100,33 @@ export function selectDueForAutoclose(db: Db, now: Date, limit: number) {
     .forUpdate()
     .skipLocked()
     .execute();
+}
+
+// ---- officers within a unit
+
+/** The active ASN officers of a unit, by name: whom an item of that unit may be given to. */
+export function selectUnitOfficers(db: Db, unitId: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email', 'locale'])
+    .where('role', '=', 'asn')
+    .where('unit_id', '=', unitId)
+    .where('disabled_at', 'is', null)
+    .orderBy('display_name')
+    .orderBy('id')
+    .execute();
+}
+
+export async function setOfficer(db: Db, id: number, officerId: string | null, now: Date): Promise<void> {
+  await db.updateTable('feedback').set({ officer_id: officerId, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Items given to one officer, and how many of them have had an official answer. */
+export async function countOfficerItems(db: Db, userId: string): Promise<{ assigned: number; answered: number }> {
+  const r = await db
+    .selectFrom('feedback')
+    .select([sql<number>`count(*)::int`.as('assigned'), sql<number>`count(first_response_at)::int`.as('answered')])
+    .where('officer_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { assigned: r.assigned, answered: r.answered };
 }

@@ -13,7 +13,7 @@ import { markdownToText, renderMarkdown } from '../markdown.ts';
 import { claimDailyJob, moderatorEmails, selectOverdue, updateFeedback } from '../moderation/queries.ts';
 import { notifyReporter } from '../moderation/service.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
-import { canHandle, canManageTemplates } from './permissions.ts';
+import { canAssignOfficer, canHandle, canManageTemplates } from './permissions.ts';
 import * as q from './queries.ts';
 
 /**
@@ -143,6 +143,66 @@ export async function getForHandling(db: Db, user: SessionUser, id: number) {
   const f = await db.selectFrom('feedback').select(['id', 'unit_id', 'moderation_state']).where('id', '=', id).executeTakeFirst();
   if (!f || !canHandle(user, f) || f.moderation_state === 'pending' || f.moderation_state === 'rejected') return null;
   return f;
+}
+
+// ---- officers within a unit
+
+/** Whom an item of this unit may be given to (active ASN of the unit), for the form. */
+export function listUnitOfficers(db: Db, unitId: number) {
+  return q.selectUnitOfficers(db, unitId);
+}
+
+const officerSchema = z.object({
+  officerId: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^[0-9a-f-]{36}$/i.test(v), { message: 'err.invalidChoice' })
+    .transform((v) => v || null),
+});
+
+/**
+ * Gives the item to a named officer of its unit (or, with no officer, takes it back). The
+ * unit's ASN or a moderator may; the officer must be active ASN of the item's unit. Recorded
+ * as a staff-only timeline event and in the audit log; the officer is emailed.
+ */
+export async function assignOfficer(db: Db, ctx: HandlingContext, id: number, input: unknown) {
+  const v = validate(officerSchema, input);
+  if (!v.ok) return v;
+  return onItem(db, ctx, id, async (trx, f, now) => {
+    if (!canAssignOfficer(ctx.user, f)) return fail('_form', 'err.badRequest');
+    const officers = await q.selectUnitOfficers(trx, f.unit_id!);
+    const officer = v.value.officerId ? officers.find((o) => o.id === v.value.officerId) : null;
+    if (v.value.officerId && !officer) return fail('officerId', 'err.officerNotInUnit');
+    const to = officer?.id ?? null;
+    if (to === f.officer_id) return { ok: true, value: null };
+    await q.setOfficer(trx, f.id, to, now);
+    await insertEvent(trx, { feedback_id: f.id, kind: 'officer', public: false, actor_id: ctx.actor.id, actor_role: ctx.user.role, body_md: officer?.display_name ?? null, at: now });
+    await recordAudit(trx, ctx.actor, 'feedback.assign_officer', { type: 'feedback', id: f.id }, {
+      before: { officer_id: f.officer_id },
+      after: { officer_id: to, officer: officer?.display_name ?? null },
+    });
+    if (officer && officer.id !== ctx.user.id) {
+      await enqueueEmail(
+        trx,
+        officer.email,
+        officer.locale,
+        'feedback_officer',
+        composeEmail(officer.locale, 'email.officer.subject', 'email.officer.body', {
+          title: f.title,
+          unit: f.unit_short_name ?? '',
+          by: ctx.user.displayName,
+          link: `${ctx.publicUrl}/kotak-masuk/${f.id}`,
+        }),
+      );
+    }
+    return { ok: true, value: null };
+  });
+}
+
+/** Items given to one officer and how many got an official answer (participation record). */
+export function officerWorkload(db: Db, userId: string) {
+  return q.countOfficerItems(db, userId);
 }
 
 // ---- templates

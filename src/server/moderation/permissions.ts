@@ -4,3 +4,16 @@ import type { SessionUser } from '../accounts/sessions.ts';
 export function canModerate(user: SessionUser | null): boolean {
   return user?.role === 'moderator' || user?.role === 'admin';
 }
+
+/** A rejected item is final: it is neither published nor made confidential nor forwarded (the page offers none of these). */
+export function canPublish(f: { moderation_state: string }): boolean {
+  return f.moderation_state === 'pending' || f.moderation_state === 'hidden';
+}
+
+export function canMakeConfidential(f: { moderation_state: string; confidential: boolean }): boolean {
+  return !f.confidential && f.moderation_state !== 'rejected';
+}
+
+export function canForward(f: { moderation_state: string }): boolean {
+  return f.moderation_state !== 'rejected';
+}

@@ -65,6 +65,7 @@ export function lockForModeration(db: Db, id: number) {
       'assigned_at',
       'first_response_at',
       'hidden_by_flags',
+      'officer_id',
     ])
     .where('id', '=', id)
     .forUpdate()
@@ -96,6 +97,7 @@ export async function updateFeedback(
     reject_note: string | null;
     hidden_by_flags: boolean;
     support_count: number;
+    officer_id: string | null;
   }>,
   now: Date,
 ): Promise<void> {

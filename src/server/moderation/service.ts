@@ -11,6 +11,7 @@ import { fail, validate, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
 import { notifyReporterChannels } from '../notifications/reporter.ts';
+import { canForward, canMakeConfidential, canPublish } from './permissions.ts';
 import * as q from './queries.ts';
 
 /**
@@ -86,10 +87,12 @@ export async function publishFeedback(db: Db, ctx: ModerationContext, id: number
   const due = workingDayDeadline(now, ctx.rules.answerWorkingDays, await holidaysAround(db, now));
   return step(db, id, seen, async (trx, f) => {
     if (f.moderation_state === 'published') return { ok: true, value: null };
+    if (!canPublish(f)) return fail('_form', 'err.rejectedItem');
     await q.updateFeedback(trx, id, { moderation_state: 'published', published_at: now, hidden_by_flags: false, reject_reason: null, reject_note: null }, now);
+    // Verification comes first in the timeline, then the forwarding it causes.
+    await insertEvent(trx, { feedback_id: id, kind: 'published', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
     if (f.unit_id !== null && !f.assigned_at && f.status === 'received') await forward(trx, ctx, f, f.unit_id, due, now);
     if (f.hidden_by_flags) await q.resolveFlags(trx, id, ctx.actor.id, 'kept', now);
-    await insertEvent(trx, { feedback_id: id, kind: 'published', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
     await recordAudit(trx, ctx.actor, 'feedback.publish', { type: 'feedback', id }, { before: { moderation_state: f.moderation_state }, after: { moderation_state: 'published' } });
     await notifyReporter(trx, id, 'feedback_published', 'email.published.subject', 'email.published.body', { title: f.title }, ctx.publicUrl);
     return { ok: true, value: null };
@@ -149,7 +152,7 @@ export async function assignFeedback(db: Db, ctx: ModerationContext, id: number,
   const now = ctx.now ?? new Date();
   const due = workingDayDeadline(now, ctx.rules.answerWorkingDays, await holidaysAround(db, now));
   return step(db, id, seen, async (trx, f) => {
-    if (f.moderation_state === 'rejected') return fail('_form', 'err.rejectedItem');
+    if (!canForward(f)) return fail('_form', 'err.rejectedItem');
     if (f.unit_id === unit.id && f.assigned_at) return { ok: true, value: null };
     await forward(trx, ctx, f, unit.id, due, now);
     return { ok: true, value: null };
@@ -161,11 +164,16 @@ async function forward(trx: Db, ctx: ModerationContext, f: Locked, unitId: numbe
   const unit = (await findUnit(trx, unitId))!;
   const status = f.first_response_at ? f.status : f.status === 'received' || f.status === 'assigned' ? 'assigned' : f.status;
   const answerDue = f.first_response_at ? null : due;
-  await q.updateFeedback(trx, f.id, { unit_id: unit.id, sector: unit.sector as Sector, status, assigned_at: now, answer_due_at: answerDue }, now);
+  // An officer belongs to one unit: moving the item to another unit takes it back from them.
+  const officer = f.unit_id === unit.id ? f.officer_id : null;
+  await q.updateFeedback(trx, f.id, { unit_id: unit.id, sector: unit.sector as Sector, status, assigned_at: now, answer_due_at: answerDue, officer_id: officer }, now);
+  if (f.officer_id && !officer) {
+    await insertEvent(trx, { feedback_id: f.id, kind: 'officer', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', body_md: null, at: now });
+  }
   await insertEvent(trx, { feedback_id: f.id, kind: 'assigned', public: true, actor_id: ctx.actor.id, actor_role: 'moderator', from_status: f.status, to_status: status, body_md: unit.short_name, at: now });
   await recordAudit(trx, ctx.actor, 'feedback.assign', { type: 'feedback', id: f.id }, {
-    before: { unit_id: f.unit_id, status: f.status },
-    after: { unit_id: unit.id, status, answer_due_at: answerDue?.toISOString() ?? null },
+    before: { unit_id: f.unit_id, status: f.status, officer_id: f.officer_id },
+    after: { unit_id: unit.id, status, answer_due_at: answerDue?.toISOString() ?? null, officer_id: officer },
   });
   for (const s of await q.staffEmailsOfUnit(trx, unit.id)) {
     await enqueueEmail(trx, s.email, s.locale, 'feedback_assigned', composeEmail(s.locale, 'email.assigned.subject', 'email.assigned.body', { title: f.title, unit: unit.short_name, link: `${ctx.publicUrl}/kotak-masuk/${f.id}` }));
@@ -248,6 +256,7 @@ export function makeConfidential(db: Db, ctx: ModerationContext, id: number, see
   const now = ctx.now ?? new Date();
   return step(db, id, seen, async (trx, f) => {
     if (f.confidential) return { ok: true, value: null };
+    if (!canMakeConfidential(f)) return fail('_form', 'err.rejectedItem');
     await q.updateFeedback(trx, id, { confidential: true }, now);
     await insertEvent(trx, { feedback_id: id, kind: 'confidential', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
     await recordAudit(trx, ctx.actor, 'feedback.make_confidential', { type: 'feedback', id }, { before: { confidential: false }, after: { confidential: true } });
