@@ -400,3 +400,25 @@ export function selectFeedbackExportPage(db: Db, opts: { from: Date; to: Date; a
     .limit(opts.limit)
     .execute();
 }
+
+// ---- comparison units and event studies
+
+/**
+ * The first day each unit was (or is planned to be) coached: the earliest start of a coaching
+ * action targeting it that was not cancelled. Units never coached are absent.
+ */
+export async function selectFirstCoachedOn(db: Db): Promise<Map<number, string>> {
+  const rows = await db
+    .selectFrom('coaching_action_units')
+    .innerJoin('coaching_actions', 'coaching_actions.id', 'coaching_action_units.action_id')
+    .select(['coaching_action_units.unit_id', sql<string>`min(coaching_actions.starts_on)::text`.as('first')])
+    .where('coaching_actions.status', '!=', 'cancelled')
+    .groupBy('coaching_action_units.unit_id')
+    .execute();
+  return new Map(rows.map((r) => [r.unit_id, r.first]));
+}
+
+/** One completed action by id (the evaluation's per-action page). */
+export function selectCompletedAction(db: Db, id: number): Promise<ActionRow | undefined> {
+  return db.selectFrom('coaching_actions').select(actionCols).where('id', '=', id).where('status', '=', 'completed').executeTakeFirst();
+}
