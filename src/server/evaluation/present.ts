@@ -9,7 +9,8 @@ import type { EventMonth, PeriodSeries } from './service.ts';
  */
 
 const pct = new Map<Locale, Intl.NumberFormat>();
-const dec = new Map<Locale, Intl.NumberFormat>();
+/** One formatter per locale and number of decimals (a formatter fixes its digits). */
+const dec = new Map<string, Intl.NumberFormat>();
 const intl = (l: Locale) => (l === 'id' ? 'id-ID' : 'en-GB');
 
 export function formatShare(v: number | null, locale: Locale): string {
@@ -21,8 +22,8 @@ export function formatShare(v: number | null, locale: Locale): string {
 
 export function formatDecimal(v: number | null, locale: Locale, digits = 1): string {
   if (v === null) return '—';
-  let f = dec.get(locale);
-  if (!f) dec.set(locale, (f = new Intl.NumberFormat(intl(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  let f = dec.get(`${locale}|${digits}`);
+  if (!f) dec.set(`${locale}|${digits}`, (f = new Intl.NumberFormat(intl(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits })));
   return f.format(v);
 }
 
