@@ -8,6 +8,7 @@ import * as coaching from './2026-11-27T231000_coaching.ts';
 import * as evaluation from './2026-11-27T232000_evaluation.ts';
 import * as overdueIndex from './2026-11-27T233000_overdue-index.ts';
 import * as locationAndChannel from './2026-12-04T090000_location-and-channel.ts';
+import * as answersByPerson from './2026-12-04T160000_answers-by-person.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T232000_evaluation': evaluation,
   '2026-11-27T233000_overdue-index': overdueIndex,
   '2026-12-04T090000_location-and-channel': locationAndChannel,
+  '2026-12-04T160000_answers-by-person': answersByPerson,
 };
