@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/i18n/index.ts';
-import { changeVerdict, effectSentence, formatChange } from '../../src/server/evaluation/present.ts';
+import { changeVerdict, effectSentence, formatChange, formatDecimal, formatMeasure } from '../../src/server/evaluation/present.ts';
 import {
   bootstrapMedian,
   didEstimate,
@@ -183,5 +183,15 @@ describe('sentences', () => {
     expect(formatChange('onTimeShare', -0.3, 'id', id)).toBe('−30 poin');
     expect(changeVerdict('onTimeShare', 'up', -0.3, en)).toBe('worse');
     expect(effectSentence('satisfaction', 'up', 0.03, { lo: -0.2, hi: 0.25 }, 'id', id)).toBe('tidak berubah (kisaran −0,2 sampai 0,3): belum bisa dibedakan dari kebetulan');
+  });
+
+  it('writes satisfaction with one decimal whatever was formatted before, with a decimal comma in Indonesian', () => {
+    // A whole-number median formatted first used to fix the shared formatter at 0 decimals.
+    expect(formatMeasure('medianWorkingDays', { value: 3, n: 12 }, 'id')).toBe('3');
+    expect(formatMeasure('satisfaction', { value: 3.04, n: 12 }, 'id')).toBe('3,0');
+    expect(formatDecimal(3.46, 'id', 1)).toBe('3,5');
+    expect(formatDecimal(3.46, 'en', 1)).toBe('3.5');
+    expect(id('forum.surveySummary', { n: 7, mean: formatDecimal(4, 'id', 1) })).toBe('7 jawaban, rata-rata 4,0 dari 5.');
+    expect(en('forum.surveySummary', { n: 7, mean: formatDecimal(4, 'en', 1) })).toBe('7 answers, mean 4.0 out of 5.');
   });
 });
