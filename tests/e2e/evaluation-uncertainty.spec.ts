@@ -27,6 +27,8 @@ async function completedAction(page: Page, title: string): Promise<number> {
 
 for (const js of [true, false]) {
   test(`a coordinator reads a completed action's ranges, changes its comparison units and sees the event study (JavaScript ${js ? 'on' : 'off'})`, async ({ pageAs }) => {
+    // Many page loads (create, start, complete, dashboard, action page three times, programme).
+    test.slow();
     const page = await pageAs(ACCOUNTS.moderator, { javaScriptEnabled: js });
     const title = `Pendampingan jawaban cepat ${uniqueWord(js ? 'js' : 'nojs')}`;
     const actionId = await completedAction(page, title);
@@ -57,7 +59,7 @@ for (const js of [true, false]) {
     await expect(listed.getByRole('rowheader')).toHaveText(['Puskesmas Halong', 'Puskesmas Passo']);
 
     // Another measure for the event study, keeping the chosen units.
-    await page.getByLabel(id['eval.pre.measure'], { exact: true }).selectOption({ label: id['eval.m.satisfaction'] });
+    await page.getByRole('combobox', { name: id['eval.pre.measure'] }).selectOption({ label: id['eval.m.satisfaction'] });
     await page.getByRole('button', { name: id['eval.pre.show'] }).click();
     await expect(page).toHaveURL(/ukuran=satisfaction/);
     await expect(page.getByRole('table', { name: id['eval.cmp.caption'] }).getByRole('rowheader')).toHaveCount(2);
@@ -93,8 +95,12 @@ for (const js of [true, false]) {
     // A bad date: the message next to its field, what was typed kept.
     await asn.getByLabel(id['eval.ev.to']).fill('2026-01-01');
     await asn.getByLabel(id['eval.ev.from']).fill('2026-06-01');
-    const refused = await submit(asn, asn.getByRole('button', { name: id['eval.ev.show'] }));
+    const [refused] = await Promise.all([
+      asn.waitForResponse((r) => r.request().resourceType() === 'document' && r.url().includes('sampai=')),
+      asn.getByRole('button', { name: id['eval.ev.show'] }).click(),
+    ]);
     expect(refused.status()).toBe(422);
+    await expect(asn.getByLabel(id['eval.ev.from'])).toHaveValue('2026-06-01');
     await expect(asn.locator('#f-sampai-error')).toHaveText(id['eval.ev.err.order']);
 
     const [download] = await Promise.all([asn.waitForEvent('download'), asn.getByRole('link', { name: id['eval.ev.csv'] }).click()]);
