@@ -26,3 +26,12 @@ export function canViewFinding(user: SessionUser | null, f: { unit_id: number })
 export function canExportEvaluation(user: SessionUser | null): boolean {
   return canEvaluate(user);
 }
+
+/**
+ * An ASN person's evidence record for the performance appraisal (SKP): the person themself and
+ * coordinators. Everyone else gets "not found".
+ */
+export function canViewEvidenceRecord(user: SessionUser | null, personId: string): boolean {
+  if (canEvaluate(user)) return true;
+  return user?.role === 'asn' && user.id === personId;
+}

@@ -1,7 +1,7 @@
 import type { Locale, Translate } from '../../i18n/index.ts';
 import { renderChart } from './charts.ts';
-import { HIST_BUCKETS, MIN_ITEMS, type ComparedKey, type Figure, type Measures } from './measures.ts';
-import type { PeriodSeries } from './service.ts';
+import { HIST_BUCKETS, measuresOf, MIN_ITEMS, periodLabel, type ComparedKey, type Figure, type Measures } from './measures.ts';
+import type { EventMonth, PeriodSeries } from './service.ts';
 
 /**
  * How measures are written on pages (shared by the dashboard, findings and scorecards), and
@@ -9,7 +9,8 @@ import type { PeriodSeries } from './service.ts';
  */
 
 const pct = new Map<Locale, Intl.NumberFormat>();
-const dec = new Map<Locale, Intl.NumberFormat>();
+/** One formatter per locale and number of decimals (a formatter fixes its digits). */
+const dec = new Map<string, Intl.NumberFormat>();
 const intl = (l: Locale) => (l === 'id' ? 'id-ID' : 'en-GB');
 
 export function formatShare(v: number | null, locale: Locale): string {
@@ -21,8 +22,8 @@ export function formatShare(v: number | null, locale: Locale): string {
 
 export function formatDecimal(v: number | null, locale: Locale, digits = 1): string {
   if (v === null) return '—';
-  let f = dec.get(locale);
-  if (!f) dec.set(locale, (f = new Intl.NumberFormat(intl(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  let f = dec.get(`${locale}|${digits}`);
+  if (!f) dec.set(`${locale}|${digits}`, (f = new Intl.NumberFormat(intl(locale), { minimumFractionDigits: digits, maximumFractionDigits: digits })));
   return f.format(v);
 }
 
@@ -39,13 +40,63 @@ export function formatMeasure(key: ComparedKey, f: Figure, locale: Locale): stri
   }
 }
 
-/** A change in a measure: percentage points for shares, plain difference otherwise, signed. */
+const isShare = (key: ComparedKey) => key !== 'medianWorkingDays' && key !== 'satisfaction';
+
+/**
+ * A change as shown: shares in whole percentage points, satisfaction and working days with one
+ * decimal. The rounding is also what decides "no change": a change that rounds to 0 is none.
+ */
+export function roundChange(key: ComparedKey, v: number): number {
+  const r = isShare(key) ? Math.round(v * 100) : Math.round(v * 10) / 10;
+  return r === 0 ? 0 : r; // no −0
+}
+
+/** A change in a measure: percentage points for shares, plain difference otherwise, signed; "no change" inside the rounding. */
 export function formatChange(key: ComparedKey, v: number | null, locale: Locale, t: Translate): string {
   if (v === null) return '—';
-  const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
-  const abs = Math.abs(v);
-  if (key === 'medianWorkingDays' || key === 'satisfaction') return `${sign}${formatDecimal(abs, locale, 1)}`;
-  return `${sign}${t('eval.ba.points', { v: formatDecimal(abs * 100, locale, 0) })}`;
+  const r = roundChange(key, v);
+  if (r === 0) return t('eval.ba.noChange');
+  const sign = r > 0 ? '+' : '−';
+  const abs = Math.abs(r);
+  if (!isShare(key)) return `${sign}${formatDecimal(abs, locale, 1)}`;
+  return `${sign}${t('eval.ba.points', { v: formatDecimal(abs, locale, 0) })}`;
+}
+
+/** The verdict word of a change: better, worse, or no change inside the rounding. */
+export function changeVerdict(key: ComparedKey, better: 'up' | 'down', v: number, t: Translate): string {
+  const r = roundChange(key, v);
+  if (r === 0) return t('eval.ba.same');
+  return (r > 0) === (better === 'up') ? t('eval.ba.better') : t('eval.ba.worse');
+}
+
+/** A signed number on the scale of a change (points for shares), for interval ends: "−3", "27", "−0,2". */
+export function formatSigned(key: ComparedKey, v: number, locale: Locale): string {
+  const r = roundChange(key, v);
+  const s = isShare(key) ? formatDecimal(Math.abs(r), locale, 0) : formatDecimal(Math.abs(r), locale, 1);
+  return r < 0 ? `−${s}` : s;
+}
+
+/**
+ * The plain sentence of an effect (a DiD with its 90% interval), e.g. "naik 12 poin (kisaran −3
+ * sampai 27): belum bisa dibedakan dari kebetulan". "Not chance" means the interval leaves out 0.
+ */
+export function effectSentence(key: ComparedKey, better: 'up' | 'down', estimate: number, interval: { lo: number; hi: number } | null, locale: Locale, t: Translate): string {
+  const r = roundChange(key, estimate);
+  const unit = isShare(key) ? 'points' : key === 'medianWorkingDays' ? 'days' : 'plain';
+  const v = isShare(key) ? formatDecimal(Math.abs(r), locale, 0) : formatDecimal(Math.abs(r), locale, 1);
+  const change = r === 0 ? t('eval.eff.noChange') : t(`eval.eff.${r > 0 ? 'up' : 'down'}.${unit}`, { v });
+  if (!interval) return t('eval.eff.noInterval', { change });
+  const excludesZero = interval.lo > 0 || interval.hi < 0;
+  const verdict = !excludesZero ? t('eval.eff.chance') : (interval.lo > 0) === (better === 'up') ? t('eval.eff.notChance.better') : t('eval.eff.notChance.worse');
+  return t('eval.eff.sentence', { change, lo: formatSigned(key, interval.lo, locale), hi: formatSigned(key, interval.hi, locale), verdict });
+}
+
+/** A figure with its own interval, e.g. "90% (kisaran 71%–97%)"; the bare figure when there is none. */
+export function formatFigureWithInterval(key: ComparedKey, f: Figure, ci: { lo: number; hi: number } | null, locale: Locale, t: Translate): string {
+  const v = formatMeasure(key, f, locale);
+  if (!ci || f.value === null) return v;
+  const end = (x: number) => (isShare(key) ? formatShare(x, locale) : formatDecimal(x, locale, key === 'medianWorkingDays' && x % 1 === 0 ? 0 : 1));
+  return t('eval.interval.fig', { v, lo: end(ci.lo), hi: end(ci.hi) });
 }
 
 export function isThin(f: Figure): boolean {
@@ -126,4 +177,47 @@ export function trendCharts(series: PeriodSeries, t: Translate, locale: Locale, 
     rows: series.periods.map((p) => [p.label, formatDecimal(p.measures.satisfaction.value, locale, 1), String(p.measures.satisfaction.n)]),
   };
   return [received, quality, satisfaction];
+}
+
+/** "−6", "0", "+3": a month relative to the action's start month. */
+export function relMonth(rel: number): string {
+  return rel < 0 ? `−${-rel}` : rel > 0 ? `+${rel}` : '0';
+}
+
+/**
+ * The event-study chart of one measure (coached and comparison units per month relative to the
+ * action's start month) with the rows of its data table.
+ */
+export function eventStudyChart(key: ComparedKey, months: readonly EventMonth[], t: Translate, locale: Locale, id: string): ChartBlock {
+  const measure = t(`eval.m.${key}`);
+  const share = key !== 'medianWorkingDays' && key !== 'satisfaction';
+  const val = (f: Figure) => (f.value === null ? null : share ? f.value * 100 : f.value);
+  const tr = months.map((m) => measuresOf(m.treated)[key]);
+  const co = months.map((m) => measuresOf(m.control)[key]);
+  const labels = months.map((m) => relMonth(m.rel));
+  const title = t('eval.pre.chart.title', { measure });
+  const fmt = (v: number) => (share ? `${Math.round(v)}%` : formatDecimal(v, locale, 1));
+  return {
+    id,
+    title,
+    svg: renderChart({
+      id,
+      kind: 'line',
+      title,
+      desc: t('eval.pre.chart.desc', { measure, from: labels[0] ?? '', to: labels[labels.length - 1] ?? '' }),
+      labels,
+      ...(share ? { yMin: 0, yMax: 100 } : key === 'satisfaction' ? { yMin: 1, yMax: 5 } : {}),
+      series: [
+        { name: t('eval.pre.treated'), values: tr.map(val) },
+        { name: t('eval.pre.control'), values: co.map(val) },
+      ],
+      format: fmt,
+    }),
+    head: [t('eval.pre.rel'), t('eval.pre.month'), t('eval.pre.treated'), t('eval.pre.control'), t('eval.pre.diff')],
+    rows: months.map((m, i) => {
+      const a = tr[i]!, b = co[i]!;
+      const cell = (f: Figure) => (f.value === null ? '—' : `${formatMeasure(key, f, locale)} (${t('eval.n', { n: f.n })})`);
+      return [labels[i]!, periodLabel('month', m.start), cell(a), cell(b), a.value !== null && b.value !== null ? formatChange(key, a.value - b.value, locale, t) : '—'];
+    }),
+  };
 }

@@ -400,3 +400,115 @@ export function selectFeedbackExportPage(db: Db, opts: { from: Date; to: Date; a
     .limit(opts.limit)
     .execute();
 }
+
+// ---- comparison units and event studies
+
+/**
+ * The first day each unit was (or is planned to be) coached: the earliest start of a coaching
+ * action targeting it that was not cancelled. Units never coached are absent.
+ */
+export async function selectFirstCoachedOn(db: Db): Promise<Map<number, string>> {
+  const rows = await db
+    .selectFrom('coaching_action_units')
+    .innerJoin('coaching_actions', 'coaching_actions.id', 'coaching_action_units.action_id')
+    .select(['coaching_action_units.unit_id', sql<string>`min(coaching_actions.starts_on)::text`.as('first')])
+    .where('coaching_actions.status', '!=', 'cancelled')
+    .groupBy('coaching_action_units.unit_id')
+    .execute();
+  return new Map(rows.map((r) => [r.unit_id, r.first]));
+}
+
+/** One completed action by id (the evaluation's per-action page). */
+export function selectCompletedAction(db: Db, id: number): Promise<ActionRow | undefined> {
+  return db.selectFrom('coaching_actions').select(actionCols).where('id', '=', id).where('status', '=', 'completed').executeTakeFirst();
+}
+
+// ---- an ASN person's evidence record (SKP)
+
+export function selectEvidencePerson(db: Db, userId: string) {
+  return db
+    .selectFrom('users')
+    .leftJoin('units', 'units.id', 'users.unit_id')
+    .select(['users.id', 'users.display_name', 'users.unit_id', 'users.disabled_at', 'units.short_name as unit_short_name', 'units.name as unit_name'])
+    .where('users.id', '=', userId)
+    .where('users.role', '=', 'asn')
+    .executeTakeFirst();
+}
+
+/** Coaching the person takes part in whose dates overlap [from, to] (WIT dates, inclusive), with their report. */
+export function selectEvidenceCoaching(db: Db, userId: string, from: string, to: string) {
+  return db
+    .selectFrom('coaching_participants as p')
+    .innerJoin('coaching_actions as a', 'a.id', 'p.action_id')
+    .leftJoin('coaching_progress_reports as r', (j) => j.onRef('r.action_id', '=', 'p.action_id').onRef('r.user_id', '=', 'p.user_id'))
+    .select(['a.id', 'a.kind', 'a.title', 'a.status', 'a.starts_on', 'a.ends_on', 'p.attendance_confirmed_at', 'r.learned_md', 'r.learned_html', 'r.changed_md', 'r.changed_html', 'r.created_at as report_created_at', 'r.updated_at as report_updated_at'])
+    .where('p.user_id', '=', userId)
+    .where('a.status', '!=', 'cancelled')
+    .where('a.starts_on', '<=', to)
+    .where('a.ends_on', '>=', from)
+    .orderBy('a.starts_on')
+    .orderBy('a.id')
+    .execute();
+}
+
+/** Forums the person attended as ASN (checked in) that took place in [from, to). */
+export function selectEvidenceForums(db: Db, userId: string, from: Date, to: Date) {
+  return db
+    .selectFrom('forum_registrations as r')
+    .innerJoin('forums', 'forums.id', 'r.forum_id')
+    .leftJoin('units', 'units.id', 'r.unit_id')
+    .select(['forums.id', 'forums.slug', 'forums.title', 'forums.starts_at', 'r.checked_in_at', 'units.short_name as unit_short_name'])
+    .where('r.user_id', '=', userId)
+    .where('r.pool', '=', 'asn')
+    .where('r.checked_in_at', 'is not', null)
+    .where('forums.starts_at', '>=', from)
+    .where('forums.starts_at', '<', to)
+    .orderBy('forums.starts_at')
+    .execute();
+}
+
+export interface EvidenceAnswerRow {
+  event_id: number;
+  at: Date;
+  feedback_id: number;
+  kind: FeedbackKind;
+  unit_short_name: string | null;
+  received_at: Date;
+  first_response_at: Date | null;
+  due_at: Date | null;
+  score: number | null;
+}
+
+/**
+ * Official answers the person gave in [from, to) (at most `limit`, oldest first), with what
+ * their timeliness and rating need: the item's first answer and the deadline in force then
+ * (feedback_answer_deadlines, captured on answering), and the reporter's rating. No titles or
+ * texts: the record is printed and shared for the appraisal.
+ */
+export function selectEvidenceAnswers(db: Db, userId: string, from: Date, to: Date, limit: number): Promise<EvidenceAnswerRow[]> {
+  return db
+    .selectFrom('feedback_events as e')
+    .innerJoin('feedback as f', 'f.id', 'e.feedback_id')
+    .leftJoin('units', 'units.id', 'f.unit_id')
+    .leftJoin('feedback_answer_deadlines as dl', 'dl.feedback_id', 'f.id')
+    .leftJoin('feedback_ratings as rt', 'rt.feedback_id', 'f.id')
+    .select([
+      'e.id as event_id',
+      'e.at',
+      'f.id as feedback_id',
+      'f.kind',
+      'units.short_name as unit_short_name',
+      'f.created_at as received_at',
+      'f.first_response_at',
+      sql<Date | null>`coalesce(dl.due_at, f.answer_due_at)`.as('due_at'),
+      'rt.score',
+    ])
+    .where('e.actor_id', '=', userId)
+    .where('e.kind', '=', 'response')
+    .where('e.at', '>=', from)
+    .where('e.at', '<', to)
+    .orderBy('e.at')
+    .orderBy('e.id')
+    .limit(limit)
+    .execute() as Promise<EvidenceAnswerRow[]>;
+}

@@ -9,6 +9,7 @@ import { log } from '../log.ts';
 import { renderMarkdown } from '../markdown.ts';
 import {
   addDays,
+  addMonths,
   COMPARED,
   DEFAULT_ANSWER_WORKING_DAYS,
   emptySums,
@@ -18,6 +19,7 @@ import {
   parsePeriod,
   periodEnd,
   periodLabel,
+  periodStartOf,
   recentPeriods,
   sumAll,
   TARGET_COMPLAINT_SHARE_MAX,
@@ -30,6 +32,7 @@ import {
   type Sums,
 } from './measures.ts';
 import { canExportEvaluation, canRecordFinding, canViewFinding } from './permissions.ts';
+import { bootstrapMedian, didInterval, poolEffects, preTrend, seedOf, wilson, type DidInterval, type Interval, type PooledEffect, type PreTrend, type UnitChange } from './stats.ts';
 import * as q from './queries.ts';
 import { feedbackCsvStream } from './csv.ts';
 
@@ -215,6 +218,27 @@ export interface ComparisonRow {
   /** treated change − control change; null when any of the four figures rests on too few items */
   did: number | null;
   enough: boolean;
+  /** the DiD's 90% interval (null with no DiD, or too few comparison units to judge chance) */
+  interval: DidInterval | null;
+  /** the four figures' own 90% intervals (Wilson for shares, bootstrap for the median); detail pages only */
+  figureIntervals: { treatedBefore: Interval | null; treatedAfter: Interval | null; controlBefore: Interval | null; controlAfter: Interval | null } | null;
+  /** did coached and comparison units already drift apart in the months before the action? */
+  preTrend: PreTrend | null;
+}
+
+/** A comparison unit with the items it had in each window. */
+export interface ComparisonUnit {
+  unit: q.UnitInfo;
+  before: number;
+  after: number;
+}
+
+/** One month of the event study: month relative to the action's start month (0). */
+export interface EventMonth {
+  rel: number;
+  start: string;
+  treated: Sums;
+  control: Sums;
 }
 
 export interface ActionEffect {
@@ -224,9 +248,25 @@ export interface ActionEffect {
   after: DayRange;
   /** the after window reaches beyond today: figures may still change */
   afterOpen: boolean;
-  control: { basis: 'sector' | 'all'; units: number };
+  /**
+   * The comparison units: by default the units of the coached units' sectors that were never
+   * coached or not yet coached by the end of the after window ('sector'; all such units, 'all',
+   * when those have fewer than MIN_ITEMS items in a window); or the coordinator's choice among
+   * the same eligible units ('chosen').
+   */
+  control: { basis: 'sector' | 'all' | 'chosen'; units: number; list: ComparisonUnit[] };
+  /** every unit that may serve as comparison (never or not yet coached), for the chooser */
+  eligible: q.UnitInfo[];
   rows: ComparisonRow[];
+  /** months −EVENT_PRE_MONTHS … +EVENT_POST_MONTHS around the action's start month */
+  months: EventMonth[];
 }
+
+/** Months before and after the action's start month drawn in the event study. */
+export const EVENT_PRE_MONTHS = 6;
+export const EVENT_POST_MONTHS = 6;
+/** A comparison unit's change is used as a placebo only with this many items in each window. */
+export const MIN_UNIT_ITEMS = 5;
 
 /**
  * The windows of a completed action: `days` days before its start date, and `days` days after
@@ -240,7 +280,7 @@ export function windowsOf(a: Pick<q.ActionRow, 'starts_on' | 'ends_on' | 'comple
 
 const figureOf = (m: Measures, key: ComparedKey): Figure => m[key];
 
-/** Compares treated and control figures, measure by measure. */
+/** Compares treated and control figures, measure by measure (no intervals: see beforeAfter). */
 export function compare(tb: Sums, ta: Sums, cb: Sums, ca: Sums): ComparisonRow[] {
   const [mtb, mta, mcb, mca] = [tb, ta, cb, ca].map(measuresOf) as [Measures, Measures, Measures, Measures];
   return COMPARED.map((c) => {
@@ -261,19 +301,79 @@ export function compare(tb: Sums, ta: Sums, cb: Sums, ca: Sums): ComparisonRow[]
       controlChange,
       did: enough && treatedChange !== null && controlChange !== null ? treatedChange - controlChange : null,
       enough,
+      interval: null,
+      figureIntervals: null,
+      preTrend: null,
     };
   });
 }
 
+/** A figure's own 90% interval: Wilson for shares, bootstrap for the median, none for the mean rating. */
+function figureInterval(key: ComparedKey, s: Sums, seed: number): Interval | null {
+  const m = measuresOf(s);
+  const f = m[key];
+  if (f.value === null) return null;
+  switch (key) {
+    case 'complaintShare':
+      return wilson(s.keluhan, s.received);
+    case 'onTimeShare':
+      return wilson(s.on_time, s.answered);
+    case 'resolutionRate':
+      return wilson(s.resolved, s.received);
+    case 'reopenRate':
+      return wilson(s.reopened, s.answered);
+    case 'medianWorkingDays':
+      return bootstrapMedian(s.wd_hist, seed);
+    default:
+      return null;
+  }
+}
+
+/** Per-unit changes of one measure (units with at least `minN` items in each window). */
+function unitChanges(key: ComparedKey, ids: readonly number[], sb: Map<number, Sums>, sa: Map<number, Sums>, minN: number): UnitChange[] {
+  const out: UnitChange[] = [];
+  for (const id of ids) {
+    const b = measuresOf(sb.get(id) ?? emptySums())[key];
+    const a = measuresOf(sa.get(id) ?? emptySums())[key];
+    if (b.value === null || a.value === null || b.n < minN || a.n < minN) continue;
+    out.push({ unitId: id, before: b.value, after: a.value, nBefore: b.n, nAfter: a.n });
+  }
+  return out;
+}
+
+/** The months before the action as points for the pre-trend test of one measure. */
+function preTrendOf(key: ComparedKey, months: readonly EventMonth[]): PreTrend | null {
+  const points: Array<{ month: number; diff: number; weight: number }> = [];
+  for (const m of months) {
+    if (m.rel >= 0) continue;
+    const t = measuresOf(m.treated)[key];
+    const c = measuresOf(m.control)[key];
+    if (t.value === null || c.value === null || t.n === 0 || c.n === 0) continue;
+    points.push({ month: m.rel, diff: t.value - c.value, weight: 1 / (1 / t.n + 1 / c.n) });
+  }
+  return preTrend(points);
+}
+
 /**
- * Before/after for every completed coaching action, with a difference-in-differences against
- * units not coached in the period: controls are the units targeted by no coaching action (other
- * than cancelled ones) whose dates overlap [before.from, after.to); from the treated units'
- * sectors when those controls have at least MIN_ITEMS items in both windows, else all of them.
+ * Before/after for completed coaching actions, with a difference-in-differences against
+ * comparison units and its 90% interval, and the event study with a pre-trend check per measure.
+ *
+ * Comparison units are never units coached before or during the windows: only units never
+ * coached, or coached for the first time after the after window ends (Callaway and Sant'Anna
+ * 2021; an already coached unit carries its own effect and would bias a staggered comparison,
+ * Goodman-Bacon 2021). `opts.comparison` (the coordinator's choice) is intersected with those.
+ * Everything is read from the rollup. `opts.detail` adds the four figures' own intervals.
  */
-export async function beforeAfter(db: Db, windowDays = DEFAULT_WINDOW_DAYS, today = witDate(new Date())): Promise<ActionEffect[]> {
+export async function beforeAfter(
+  db: Db,
+  windowDays = DEFAULT_WINDOW_DAYS,
+  today = witDate(new Date()),
+  opts: { actionId?: number; comparison?: readonly number[] | null; detail?: boolean } = {},
+): Promise<ActionEffect[]> {
   await ensureFresh(db);
-  const [actions, units] = await Promise.all([q.selectCompletedActions(db), q.selectUnits(db)]);
+  const [allActions, units, firstCoached] = await Promise.all([q.selectCompletedActions(db), q.selectUnits(db), q.selectFirstCoachedOn(db)]);
+  const actions = opts.actionId === undefined ? allActions : allActions.filter((a) => a.id === opts.actionId);
+  if (actions.length === 0) return [];
   const unitById = new Map(units.map((u) => [u.id, u]));
   const links = await q.selectActionUnits(db, actions.map((a) => a.id));
   const cache = new Map<string, Map<number, Sums>>();
@@ -283,29 +383,123 @@ export async function beforeAfter(db: Db, windowDays = DEFAULT_WINDOW_DAYS, toda
     if (!m) cache.set(k, (m = await sumsByUnit(db, r.from, r.to)));
     return m;
   };
+  // The event studies' months, for every unit, in one read of the rollup.
+  const startMonths = actions.map((a) => periodStartOf('month', a.starts_on)).sort();
+  const monthRows = await q.selectSums(db, { from: addMonths(startMonths[0]!, -EVENT_PRE_MONTHS), to: addMonths(startMonths[startMonths.length - 1]!, EVENT_POST_MONTHS + 1), byUnit: true, period: 'month' });
+  const monthly = new Map(monthRows.map((r) => [`${r.unit_id}|${r.period}`, r as Sums]));
   const out: ActionEffect[] = [];
   for (const a of actions) {
     const treatedIds = links.filter((l) => l.action_id === a.id).map((l) => l.unit_id);
     if (treatedIds.length === 0) continue;
     const { before, after } = windowsOf(a, windowDays);
-    const [sb, sa, coached] = await Promise.all([sums(before), sums(after), q.selectCoachedUnitIds(db, before.from, addDays(after.to, -1))]);
-    const pick = (m: Map<number, Sums>, ids: number[]) => sumAll(ids.map((id) => m.get(id)).filter((s): s is Sums => !!s));
-    const sectors = new Set(treatedIds.map((id) => unitById.get(id)?.sector));
-    const allControls = units.filter((u) => !coached.has(u.id) && !treatedIds.includes(u.id)).map((u) => u.id);
-    const sectorControls = allControls.filter((id) => sectors.has(unitById.get(id)?.sector));
-    const sectorEnough = pick(sb, sectorControls).received >= MIN_ITEMS && pick(sa, sectorControls).received >= MIN_ITEMS;
-    const controls = sectorEnough ? sectorControls : allControls;
+    const [sb, sa] = await Promise.all([sums(before), sums(after)]);
+    const pick = (m: Map<number, Sums>, ids: readonly number[]) => sumAll(ids.map((id) => m.get(id)).filter((s): s is Sums => !!s));
+    const lastDay = addDays(after.to, -1);
+    const eligible = units.filter((u) => {
+      if (treatedIds.includes(u.id)) return false;
+      const first = firstCoached.get(u.id);
+      return first === undefined || first > lastDay;
+    });
+    const eligibleIds = eligible.map((u) => u.id);
+    let basis: 'sector' | 'all' | 'chosen';
+    let controls: number[];
+    if (opts.comparison && opts.comparison.length > 0) {
+      basis = 'chosen';
+      controls = eligibleIds.filter((id) => opts.comparison!.includes(id));
+    } else {
+      const sectors = new Set(treatedIds.map((id) => unitById.get(id)?.sector));
+      const sectorControls = eligibleIds.filter((id) => sectors.has(unitById.get(id)?.sector));
+      const sectorEnough = pick(sb, sectorControls).received >= MIN_ITEMS && pick(sa, sectorControls).received >= MIN_ITEMS;
+      basis = sectorEnough ? 'sector' : 'all';
+      controls = sectorEnough ? sectorControls : eligibleIds;
+    }
+    const m0 = periodStartOf('month', a.starts_on);
+    const months: EventMonth[] = [];
+    for (let rel = -EVENT_PRE_MONTHS; rel <= EVENT_POST_MONTHS; rel++) {
+      const start = addMonths(m0, rel);
+      const of = (ids: readonly number[]) => sumAll(ids.map((id) => monthly.get(`${id}|${start}`)).filter((s): s is Sums => !!s));
+      months.push({ rel, start, treated: of(treatedIds), control: of(controls) });
+    }
+    const tb = pick(sb, treatedIds), ta = pick(sa, treatedIds), cb = pick(sb, controls), ca = pick(sa, controls);
+    const rows = compare(tb, ta, cb, ca).map((r): ComparisonRow => {
+      const seed = seedOf(`${a.id}|${r.key}|${windowDays}|${controls.join(',')}`);
+      const interval = r.did === null ? null : didInterval(unitChanges(r.key, treatedIds, sb, sa, 1), unitChanges(r.key, controls, sb, sa, MIN_UNIT_ITEMS), seed, r.did);
+      const figureIntervals = opts.detail
+        ? { treatedBefore: figureInterval(r.key, tb, seed + 1), treatedAfter: figureInterval(r.key, ta, seed + 2), controlBefore: figureInterval(r.key, cb, seed + 3), controlAfter: figureInterval(r.key, ca, seed + 4) }
+        : null;
+      return { ...r, interval, figureIntervals, preTrend: preTrendOf(r.key, months) };
+    });
     out.push({
       action: a,
       units: treatedIds.map((id) => unitById.get(id)!).filter(Boolean),
       before,
       after,
       afterOpen: after.to > addDays(today, 1),
-      control: { basis: sectorEnough ? 'sector' : 'all', units: controls.length },
-      rows: compare(pick(sb, treatedIds), pick(sa, treatedIds), pick(sb, controls), pick(sa, controls)),
+      control: { basis, units: controls.length, list: controls.map((id) => ({ unit: unitById.get(id)!, before: sb.get(id)?.received ?? 0, after: sa.get(id)?.received ?? 0 })) },
+      eligible,
+      rows,
+      months,
     });
   }
   return out;
+}
+
+/** One completed action's effects for its page; null when there is no such completed action. */
+export async function actionEffect(db: Db, actionId: number, opts: { windowDays?: number; comparison?: readonly number[] | null; today?: string } = {}): Promise<ActionEffect | null> {
+  const [e] = await beforeAfter(db, opts.windowDays ?? DEFAULT_WINDOW_DAYS, opts.today ?? witDate(new Date()), { actionId, comparison: opts.comparison ?? null, detail: true });
+  return e ?? null;
+}
+
+// ---- which coaching works
+
+export interface PooledRow {
+  key: ComparedKey;
+  better: 'up' | 'down';
+  percent: boolean;
+  pooled: PooledEffect | null;
+}
+
+export interface ProgrammeGroup {
+  /** a coaching kind or a sector */
+  name: string;
+  /** completed actions in the group */
+  actions: number;
+  rows: PooledRow[];
+}
+
+function poolGroup(name: string, effects: readonly ActionEffect[]): ProgrammeGroup {
+  return {
+    name,
+    actions: effects.length,
+    rows: COMPARED.map((c) => {
+      const xs = effects.flatMap((e) => {
+        const r = e.rows.find((x) => x.key === c.key);
+        return r && r.did !== null && r.interval ? [{ estimate: r.did, lo: r.interval.lo, hi: r.interval.hi }] : [];
+      });
+      return { key: c.key, better: c.better, percent: c.percent, pooled: poolEffects(xs) };
+    }),
+  };
+}
+
+/**
+ * The programme view: the effects of all completed actions pooled by coaching kind and by
+ * sector (an action counts in every sector of its units), with random-effects intervals and the
+ * number of actions behind each. Actions that share comparison units are not independent; the
+ * pooled interval is then somewhat too narrow, which the page says.
+ */
+export async function programmeEffects(db: Db, windowDays = DEFAULT_WINDOW_DAYS, today = witDate(new Date())) {
+  const effects = await beforeAfter(db, windowDays, today);
+  const byKind = new Map<string, ActionEffect[]>();
+  const bySector = new Map<string, ActionEffect[]>();
+  for (const e of effects) {
+    byKind.set(e.action.kind, [...(byKind.get(e.action.kind) ?? []), e]);
+    for (const s of new Set(e.units.map((u) => u.sector))) bySector.set(s, [...(bySector.get(s) ?? []), e]);
+  }
+  return {
+    effects: effects.length,
+    kinds: [...byKind.entries()].map(([k, es]) => poolGroup(k, es)),
+    sectors: [...bySector.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([s, es]) => poolGroup(s, es)),
+  };
 }
 
 export type AttentionReason = 'complaintWorse' | 'complaintAboveTarget' | 'onTimeWorse' | 'onTimeBelowTarget' | 'satisfactionWorse' | 'satisfactionBelowTarget';
@@ -316,6 +510,33 @@ export interface AttentionItem {
   reasons: AttentionReason[];
   before: Measures;
   after: Measures;
+  /** the action's DiD rows of the measures behind the reasons (with their intervals) */
+  effects: ComparisonRow[];
+  /**
+   * How surely the action made things worse, read from the intervals: for each of the reasons'
+   * measures, how far the interval's most favourable end lies on the worse side, in half-widths
+   * of the interval (> 0: even the best case is a worsening). The largest; null without any
+   * interval.
+   */
+  worseBy: number | null;
+}
+
+const REASON_MEASURE: Record<AttentionReason, ComparedKey> = {
+  complaintWorse: 'complaintShare',
+  complaintAboveTarget: 'complaintShare',
+  onTimeWorse: 'onTimeShare',
+  onTimeBelowTarget: 'onTimeShare',
+  satisfactionWorse: 'satisfaction',
+  satisfactionBelowTarget: 'satisfaction',
+};
+
+/** Of a DiD row: the interval's most favourable end, signed so that < 0 is a worsening, in half-widths. */
+export function worseningScore(r: Pick<ComparisonRow, 'better' | 'interval'>): number | null {
+  if (!r.interval) return null;
+  const half = (r.interval.hi - r.interval.lo) / 2;
+  if (!(half > 0)) return null;
+  const bestCase = r.better === 'up' ? r.interval.hi : -r.interval.lo;
+  return -bestCase / half;
 }
 
 /**
@@ -323,11 +544,14 @@ export interface AttentionItem {
  * completed coaching action, or stayed off target (complaint share above
  * TARGET_COMPLAINT_SHARE_MAX, on-time share below TARGET_ON_TIME_SHARE, satisfaction below
  * TARGET_SATISFACTION). A figure only counts when it rests on at least MIN_ITEMS items (both
- * windows for "worse", the after window for "off target").
+ * windows for "worse", the after window for "off target"). Ranked by the intervals of the
+ * action's effects (`worseBy`, most surely worse first), not by the point estimates; units
+ * without an interval come last.
  */
-export async function needsAttention(db: Db, windowDays = DEFAULT_WINDOW_DAYS): Promise<AttentionItem[]> {
+export async function needsAttention(db: Db, windowDays = DEFAULT_WINDOW_DAYS, effects?: readonly ActionEffect[]): Promise<AttentionItem[]> {
   await ensureFresh(db);
   const [actions, units] = await Promise.all([q.selectCompletedActions(db), q.selectUnits(db)]);
+  const effectOf = new Map((effects ?? (await beforeAfter(db, windowDays))).map((e) => [e.action.id, e]));
   const unitById = new Map(units.map((u) => [u.id, u]));
   const links = await q.selectActionUnits(db, actions.map((a) => a.id));
   // Latest completed action per unit (actions come newest first).
@@ -351,9 +575,19 @@ export async function needsAttention(db: Db, windowDays = DEFAULT_WINDOW_DAYS): 
     else if (afterOk('onTimeShare') && ma.onTimeShare.value! < TARGET_ON_TIME_SHARE) reasons.push('onTimeBelowTarget');
     if (both('satisfaction') && ma.satisfaction.value! < mb.satisfaction.value!) reasons.push('satisfactionWorse');
     else if (afterOk('satisfaction') && ma.satisfaction.value! < TARGET_SATISFACTION) reasons.push('satisfactionBelowTarget');
-    if (reasons.length) out.push({ unit, action: a, reasons, before: mb, after: ma });
+    if (!reasons.length) continue;
+    const keys = new Set(reasons.map((r) => REASON_MEASURE[r]));
+    const rows = (effectOf.get(a.id)?.rows ?? []).filter((r) => keys.has(r.key));
+    const scores = rows.map(worseningScore).filter((x): x is number => x !== null);
+    out.push({ unit, action: a, reasons, before: mb, after: ma, effects: rows, worseBy: scores.length ? Math.max(...scores) : null });
   }
-  return out.sort((x, y) => y.reasons.length - x.reasons.length || x.unit.short_name.localeCompare(y.unit.short_name));
+  return out.sort(
+    (x, y) =>
+      (x.worseBy === null ? 1 : 0) - (y.worseBy === null ? 1 : 0) ||
+      (y.worseBy ?? 0) - (x.worseBy ?? 0) ||
+      y.reasons.length - x.reasons.length ||
+      x.unit.short_name.localeCompare(y.unit.short_name),
+  );
 }
 
 // ---- findings
@@ -501,12 +735,12 @@ export async function evaluationDashboard(db: Db, opts: { kind: PeriodKind; star
   const today = witDate(now);
   const periods = recentPeriods(opts.kind, today, opts.kind === 'month' ? 12 : 6);
   const start = opts.start && periods.includes(opts.start) ? opts.start : periods[periods.length - 1]!;
-  const [overview, series, effects, attention, findings] = await Promise.all([
+  const [overview, series, effects, findings] = await Promise.all([
     periodOverview(db, opts.kind, start, now),
     periodSeries(db, opts.kind, periods.length, { today, medians: false, unitIds: opts.sector ? (await q.selectUnits(db)).filter((u) => u.sector === opts.sector).map((u) => u.id) : undefined }),
     beforeAfter(db, opts.windowDays, today),
-    needsAttention(db, opts.windowDays),
     q.selectFindings(db),
   ]);
+  const attention = await needsAttention(db, opts.windowDays, effects);
   return { periods, start, overview, series, effects, attention, findings, pending };
 }
