@@ -1,6 +1,7 @@
 import { coachingEn } from './coaching.ts';
 import { evaluationEn } from './evaluation.ts';
 import { forumsEn } from './forums.ts';
+import { frontEn } from './front.ts';
 import type { MessageKey } from './id.ts';
 
 /** English strings; must define every key of the Indonesian dictionary. */
@@ -8,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   ...forumsEn,
   ...coachingEn,
   ...evaluationEn,
+  ...frontEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -6,11 +6,13 @@
 import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
 import { forumsId } from './forums.ts';
+import { frontId } from './front.ts';
 
 export const id = {
   ...forumsId,
   ...coachingId,
   ...evaluationId,
+  ...frontId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',
