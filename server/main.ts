@@ -28,6 +28,7 @@ try {
 const { initApp, closeApp } = await import('../src/server/app.ts');
 const { securityHeaders } = await import('../src/server/http/security-headers.ts');
 const { startWorker } = await import('../src/server/worker.ts');
+const { deliver } = await import('../src/server/http/delivery.ts');
 
 try {
   await initApp();
@@ -41,6 +42,8 @@ const entry = path.join(root, 'dist/server/entry.mjs');
 const { handler } = (await import(pathToFileURL(entry).href)) as {
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 };
+// Static files from memory (precompressed, hashed ones cached for a year), pages compressed.
+const respond = deliver(root, handler);
 
 // 64 kB of headers: the Markdown preview (a GET) carries up to 5,000 characters in its URL.
 const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
@@ -63,7 +66,7 @@ const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_00
       ms: Math.round(performance.now() - started),
     });
   });
-  handler(req, res);
+  respond(req, res);
 });
 
 const worker = startWorker(config);

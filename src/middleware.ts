@@ -4,6 +4,7 @@ import { validateSessionToken } from './server/accounts/sessions.ts';
 import { initApp } from './server/app.ts';
 import { getConfig } from './server/config.ts';
 import { clientIp } from './server/http/client-ip.ts';
+import { conditionalGet } from './server/http/etag.ts';
 import { clearSessionCookie, LOCALE_COOKIE, sessionCookieName, setSessionCookie, takeFlash } from './server/http/cookies.ts';
 
 /**
@@ -63,5 +64,5 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (locals.user && response.headers.get('content-type')?.startsWith('text/html')) {
     response.headers.set('Cache-Control', 'private, no-store');
   }
-  return response;
+  return conditionalGet(context.request, response, !token);
 });
