@@ -2,6 +2,7 @@ import { coachingEn } from './coaching.ts';
 import { evaluationEn } from './evaluation.ts';
 import { forumsEn } from './forums.ts';
 import { frontEn } from './front.ts';
+import { auditEn } from './audit.ts';
 import type { MessageKey } from './id.ts';
 
 /** English strings; must define every key of the Indonesian dictionary. */
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...coachingEn,
   ...evaluationEn,
   ...frontEn,
+  ...auditEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -7,12 +7,14 @@ import { coachingId } from './coaching.ts';
 import { evaluationId } from './evaluation.ts';
 import { forumsId } from './forums.ts';
 import { frontId } from './front.ts';
+import { auditId } from './audit.ts';
 
 export const id = {
   ...forumsId,
   ...coachingId,
   ...evaluationId,
   ...frontId,
+  ...auditId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',
