@@ -42,3 +42,13 @@ test('a moderator sees "WIT Anonim" and "WIT Disembunyikan otomatis", not words 
   const card = mod.locator('li.card', { has: mod.getByRole('link', { name: new RegExp(word) }) });
   for (const t of await texts(card.locator('p.meta'))) expect(t).toMatch(new RegExp(`WIT ${id['mod.flags.hiddenAuto']}$`));
 });
+
+test('the board separates the status badge from the number and the date from the supports', async ({ pageAs }) => {
+  const page = await pageAs(null);
+  await page.goto('/masukan');
+  const meta = page.locator('#board-results .board-item p.meta').first();
+  for (const t of await texts(meta)) {
+    expect(t).toMatch(/\p{L} No\. \d+ · /u);
+    expect(t).toMatch(/\d{4} · /);
+  }
+});
