@@ -1,6 +1,7 @@
 // @ts-check
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
+import { hashedAssets } from './src/build/hashed-assets.ts';
 
 /**
  * Server-rendered Astro on Node. server/main.ts runs the built handler inside its own
@@ -24,6 +25,8 @@ export default defineConfig({
   // No inline <style>: the CSP allows styles from our own origin only.
   build: { inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
+  // Content-hashed copies of public/ stylesheets and scripts, and .br/.gz of the client build.
+  integrations: [hashedAssets()],
   // Sessions are ours (src/server/accounts/sessions.ts), not Astro's.
   session: false,
   vite: {

@@ -30,6 +30,7 @@ const { securityHeaders } = await import('../src/server/http/security-headers.ts
 const { startWorker } = await import('../src/server/worker.ts');
 const { gracefulCloser } = await import('../src/server/http/graceful-close.ts');
 const { handleOneClickUnsubscribe } = await import('../src/server/alerts/one-click.ts');
+const { deliver } = await import('../src/server/http/delivery.ts');
 
 try {
   await initApp();
@@ -43,6 +44,8 @@ const entry = path.join(root, 'dist/server/entry.mjs');
 const { handler } = (await import(pathToFileURL(entry).href)) as {
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 };
+// Static files from memory (precompressed, hashed ones cached for a year), pages compressed.
+const respond = deliver(root, handler);
 
 // 64 kB of headers: the Markdown preview (a GET) carries up to 5,000 characters in its URL.
 const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
@@ -67,7 +70,7 @@ const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_00
     });
   });
   if (handleOneClickUnsubscribe(req, res, async () => (await initApp()).db, config.trustProxy)) return;
-  handler(req, res);
+  respond(req, res);
 });
 
 const connections = gracefulCloser(server);

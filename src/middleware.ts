@@ -5,6 +5,7 @@ import { initApp } from './server/app.ts';
 import { getConfig } from './server/config.ts';
 import { clientIp } from './server/http/client-ip.ts';
 import { requestGuard } from './server/http/request-guard.ts';
+import { conditionalGet } from './server/http/etag.ts';
 import { clearSessionCookie, LOCALE_COOKIE, sessionCookieName, setSessionCookie, takeFlash } from './server/http/cookies.ts';
 
 /**
@@ -64,7 +65,7 @@ const resolveVisitor = defineMiddleware(async (context, next) => {
   if (locals.user && response.headers.get('content-type')?.startsWith('text/html')) {
     response.headers.set('Cache-Control', 'private, no-store');
   }
-  return response;
+  return conditionalGet(context.request, response, !token);
 });
 
 /** The request guard (origin, input, database outage) runs first: src/server/http/request-guard.ts. */

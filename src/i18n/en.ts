@@ -8,6 +8,8 @@ import { securityEn } from './security.ts';
 import { open311En } from './open311.ts';
 import { whatsappEn } from './whatsapp.ts';
 import { privacyEn } from './privacy.ts';
+import { frontEn } from './front.ts';
+import { auditEn } from './audit.ts';
 import type { MessageKey } from './id.ts';
 
 /** English strings; must define every key of the Indonesian dictionary. */
@@ -22,6 +24,8 @@ export const en: Record<MessageKey, string> = {
   ...alertsEn,
   ...whatsappEn,
   ...privacyEn,
+  ...frontEn,
+  ...auditEn,
   'site.name': 'Baku Dengar',
   'site.tagline': "Public-service feedback and dialogue forums between Kota Ambon's civil servants and residents",
   'site.skip': 'Skip to content',

@@ -290,9 +290,6 @@ export const evaluationId = {
   'unit.actions.caption': 'Aksi pembinaan unit ini',
   'unit.commitments': 'Komitmen dari forum dialog',
   'unit.commitments.none': 'Belum ada komitmen forum untuk unit ini.',
-  'unit.commitment.status.open': 'Belum dikerjakan',
-  'unit.commitment.status.in_progress': 'Sedang dikerjakan',
-  'unit.commitment.status.done': 'Selesai',
   'unit.commitment.forum': 'Forum {title}, {date}',
   'unit.notFound': 'Unit tidak ditemukan.',
 } as const;
@@ -575,9 +572,6 @@ export const evaluationEn: Record<keyof typeof evaluationId, string> = {
   'unit.actions.caption': 'Coaching actions of this unit',
   'unit.commitments': 'Commitments from dialogue forums',
   'unit.commitments.none': 'No forum commitments for this unit yet.',
-  'unit.commitment.status.open': 'Not started',
-  'unit.commitment.status.in_progress': 'In progress',
-  'unit.commitment.status.done': 'Done',
   'unit.commitment.forum': 'Forum {title}, {date}',
   'unit.notFound': 'Unit not found.',
 };

@@ -13,6 +13,8 @@ import { securityId } from './security.ts';
 import { open311Id } from './open311.ts';
 import { whatsappId } from './whatsapp.ts';
 import { privacyId } from './privacy.ts';
+import { frontId } from './front.ts';
+import { auditId } from './audit.ts';
 
 export const id = {
   ...forumsId,
@@ -25,6 +27,8 @@ export const id = {
   ...alertsId,
   ...whatsappId,
   ...privacyId,
+  ...frontId,
+  ...auditId,
   'site.name': 'Baku Dengar',
   'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
   'site.skip': 'Langsung ke isi',

@@ -65,6 +65,12 @@ test('a coordinator creates an action from two queued items, adds a participant 
   const evidence = page.getByRole('region', { name: id['coaching.evidence'] });
   await expect(evidence.getByRole('link', { name: new RegExp(`${word} satu`) })).toHaveAttribute('href', `/moderasi/${first}`);
   await expect(evidence.getByRole('link', { name: new RegExp(`${word} dua`) })).toHaveAttribute('href', `/moderasi/${second}`);
+  // The status badge and the unlink button are separate words in the text, not "DiterimaLepas tautan".
+  for (const item of await evidence.locator('li').all()) {
+    for (const t of [await item.textContent(), await item.innerText()]) {
+      expect((t ?? '').replace(/\s+/g, ' ')).toMatch(new RegExp(`\\p{L} ${id['coaching.evidence.unlink']}`, 'u'));
+    }
+  }
   await expect(page.locator('.prose strong')).toHaveText('antrean daring');
 
   // Start it, add the participant, confirm attendance.

@@ -538,7 +538,8 @@ test.describe('moderator forms refuse bad input next to the field and keep what 
     r = await submit(page, addCommitment);
     expect(r.status()).toBe(303);
     await expect(flash(page)).toHaveText(id['forum.commitmentSaved']);
-    await expect(page.locator('#commitments li.card', { hasText: 'komitmenuji' })).toContainText(fill(id['forum.dueOn'], { date: '2027-01-31' }));
+    // The due date reads as a date of the language, not as ISO.
+    await expect(page.locator('#commitments li.card', { hasText: 'komitmenuji' })).toContainText(fill(id['forum.dueOn'], { date: '31 Januari 2027' }));
 
     // Minutes, now long enough: published with the attendee count from check-ins.
     await page.locator('#f-minutes').fill('Forum membahas antrean loket. Dinkes **berkomitmen** menambah petugas.');
@@ -554,5 +555,10 @@ test.describe('moderator forms refuse bad input next to the field and keep what 
     await expect(section.locator('p.meta')).toContainText(fill(id['forum.attendeeCount'], { n: 1 }));
     const commitment = visitor.locator('section[aria-labelledby="commitments-title"] li.card', { hasText: 'komitmenuji' });
     await expect(commitment.getByRole('link', { name: 'Loket puskesmas Latuputtywarga lambat' })).toHaveAttribute('href', `/masukan/${citedId}`);
+    await expect(commitment).toContainText(fill(id['forum.dueOn'], { date: '31 Januari 2027' }));
+    // The commitment's status has one name: on the forum page and on the unit's page alike.
+    await expect(commitment.locator('.badge')).toHaveText(id['commitment.status.open']);
+    await visitor.goto('/unit/dinkes');
+    await expect(visitor.locator('li', { hasText: 'komitmenuji' }).first()).toContainText(id['commitment.status.open']);
   });
 });
