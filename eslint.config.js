@@ -44,11 +44,21 @@ export default tseslint.config(
     rules: { 'baku/no-domain-cycles': 'error' },
   },
   {
+    // Components may name the types of the props they are given (`import type`), never call the server.
     files: ['src/components/**', 'src/layouts/**'],
     rules: {
-      'no-restricted-imports': restrict([
-        { group: ['**/server/**', '**/server'], message: 'Components and layouts are presentation only: take data as props, vocabulary from src/domain.' },
-      ]),
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/server'],
+              allowTypeImports: true,
+              message: 'Components and layouts are presentation only: take data as props, vocabulary from src/domain.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -3,14 +3,15 @@
  * directly or through other domains: a domain that needs something of another sits above it, and what
  * two domains both need moves into a lower, shared module (notifications, jobs, calendar...).
  *
- * The rule reads the import graph of src/server once per lint run (a regular-expression scan of the
+ * Type-only imports do not count: they vanish at run time. The rule reads the import graph of src/server once per lint run (a regular-expression scan of the
  * files, cheap next to type-aware linting) and reports each import from domain A to domain B when B
  * reaches A again through the graph.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
-const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g;
+// Value imports only: `import type` and `export type` vanish at run time and may point either way.
+const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/g;
 const graphs = new Map();
 
 function domainOf(serverDir, file) {
@@ -75,6 +76,7 @@ export default {
     if (!graphs.has(serverDir)) graphs.set(serverDir, buildGraph(serverDir));
     const graph = graphs.get(serverDir);
     const check = (node) => {
+      if (node.importKind === 'type' || node.exportKind === 'type') return;
       const spec = node.source?.value;
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
       const to = domainOf(serverDir, path.resolve(path.dirname(filename), spec));

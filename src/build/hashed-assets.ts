@@ -63,8 +63,14 @@ export function precompress(dir: string): number {
       params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
     });
     const gz = zlib.gzipSync(body, { level: 9 });
-    if (br.length < body.length) (fs.writeFileSync(`${file}.br`, br), written++);
-    if (gz.length < body.length) (fs.writeFileSync(`${file}.gz`, gz), written++);
+    if (br.length < body.length) {
+      fs.writeFileSync(`${file}.br`, br);
+      written++;
+    }
+    if (gz.length < body.length) {
+      fs.writeFileSync(`${file}.gz`, gz);
+      written++;
+    }
   }
   return written;
 }

@@ -2,13 +2,13 @@ import { deleteExpiredSessions } from './accounts/queries.ts';
 import { initApp } from './app.ts';
 import type { AppConfig } from './config.ts';
 import { log } from './log.ts';
-import { createTransport, deliverDueEmails } from './notifications/worker.ts';
+import { createTransport, deliverDueEmails } from './messaging/worker.ts';
 import { pruneRateLimits } from './rate-limit/service.ts';
 import { autocloseDue, sendOverdueDigest } from './handling/service.ts';
 import { refreshDirtyMeasures } from './evaluation/service.ts';
 import { sendForumReminders, sendForumSurveys } from './forums/service.ts';
 import { pruneAlertData, runAlerts } from './alerts/service.ts';
-import { whatsappWorker } from './whatsapp/worker.ts';
+import { whatsappWorker } from './whatsapp-conversation/worker.ts';
 import { runRetention } from './privacy/service.ts';
 
 /**

@@ -5,7 +5,7 @@ import { handleOneClickUnsubscribe } from '../../src/server/alerts/one-click.ts'
 import { cancelMySubscription, confirmSubscription, mySubscriptions, runAlerts, subscribeToAlerts, subscriptionForToken } from '../../src/server/alerts/service.ts';
 import type { Db } from '../../src/server/db/index.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
-import { createTransport, deliverDueEmails } from '../../src/server/notifications/worker.ts';
+import { createTransport, deliverDueEmails } from '../../src/server/messaging/worker.ts';
 import { describeEachDb } from '../support/db.ts';
 import { publish, submit as submitForm } from '../support/feedback-fixtures.ts';
 import { errorKeys, handCtx, person, PUBLIC_URL, requestCtx, submitAssigned, unitIdOf, valueOf, type Person } from '../support/handling-fixtures.ts';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { hashToken } from '../../src/server/accounts/tokens.ts';
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from '../../src/server/open311/api-keys.ts';
 import { canManageApiKeys } from '../../src/server/open311/permissions.ts';

@@ -1,9 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signIn, signUp } from '../../src/server/accounts/service.ts';
 import type { SessionUser } from '../../src/server/accounts/sessions.ts';
-import { flagFeedback, supportFeedback, viewContact } from '../../src/server/feedback/service.ts';
+import { supportFeedback, viewContact } from '../../src/server/feedback/service.ts';
+import { flagFeedback } from '../../src/server/moderation/flags.ts';
 import { registerForForum } from '../../src/server/forums/registration.ts';
 import { submitQuestion } from '../../src/server/forums/service.ts';
 import { publishFeedback } from '../../src/server/moderation/service.ts';

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { cityFeed, FEED_SIZE, itemFeed, kecamatanFeed, unitFeed } from '../../src/server/feeds/service.ts';
 import { describeEachDb } from '../support/db.ts';
 import { bulkPublished, buildWorld, parseXml, PUBLIC_URL, SECRETS, type World } from '../support/open311-fixtures.ts';

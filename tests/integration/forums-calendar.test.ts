@@ -2,7 +2,7 @@ import ical, { type CalendarComponent, type VEvent } from 'node-ical';
 import QRCode from 'qrcode';
 import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/server/db/index.ts';
-import { createTransport, deliverDueEmails, type Transport } from '../../src/server/notifications/worker.ts';
+import { createTransport, deliverDueEmails, type Transport } from '../../src/server/messaging/worker.ts';
 import { forumCalendar, forumUid } from '../../src/server/forums/calendar.ts';
 import { registerForForum } from '../../src/server/forums/registration.ts';
 import { cancelForum, listFeedForums, updateForum } from '../../src/server/forums/service.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { getPublicFeedback, submitFeedback } from '../../src/server/feedback/service.ts';
-import { boardMap } from '../../src/server/geo/service.ts';
+import { boardMap } from '../../src/server/board-map/service.ts';
 import { describeEachDb } from '../support/db.ts';
 import { errorKeys, errorsOf, formInput, makeCtx, makeUser, NO_PHOTOS, publish, submit, unitByShortName, type TestUser } from '../support/feedback-fixtures.ts';
 

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { flagFeedback, getPublicFeedback } from '../../src/server/feedback/service.ts';
+import { getPublicFeedback } from '../../src/server/feedback/service.ts';
+import { flagFeedback } from '../../src/server/moderation/flags.ts';
 import { runModerationAction } from '../../src/server/moderation/actions.ts';
 import { listOpenFlags, publishFeedback } from '../../src/server/moderation/service.ts';
 import { describeEachDb } from '../support/db.ts';

@@ -3,7 +3,7 @@ import { openDb, type Db, type DbHandle } from '../../src/server/db/index.ts';
 import type { OutboxRow } from '../../src/server/db/schema.ts';
 import { claimDueMessages } from '../../src/server/notifications/queries.ts';
 import { composeEmail, enqueueEmail, listOutbox } from '../../src/server/notifications/service.ts';
-import { backoffSeconds, deliverDueEmails, MAX_ATTEMPTS, type Transport } from '../../src/server/notifications/worker.ts';
+import { backoffSeconds, deliverDueEmails, MAX_ATTEMPTS, type Transport } from '../../src/server/messaging/worker.ts';
 import { describeEachDb, describePostgres } from '../support/db.ts';
 
 // Failed deliveries log a warning each; keep the test output readable.

@@ -6,7 +6,7 @@ import { openDb, type Db, type DbHandle } from '../../src/server/db/index.ts';
 import type { OutboxRow } from '../../src/server/db/schema.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
 import { composeEmail, enqueueEmail } from '../../src/server/notifications/service.ts';
-import { createTransport, deliverDueEmails, type Transport } from '../../src/server/notifications/worker.ts';
+import { createTransport, deliverDueEmails, type Transport } from '../../src/server/messaging/worker.ts';
 import { describeEachDb, describePostgres } from '../support/db.ts';
 import { handCtx, person, PUBLIC_URL, requestCtx, submitAssigned, unitIdOf, valueOf, type Person } from '../support/handling-fixtures.ts';
 import { addressesOf, startSmtp, type ReceivedMail, type TestSmtp } from '../support/handling-smtp.ts';

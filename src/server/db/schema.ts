@@ -1,33 +1,14 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AlertFrequency, AlertScope, AreaKind, CoachingKind, CoachingStatus, CommitmentStatus, DeliveryStatus, FeedbackChannel, FeedbackEventKind, FeedbackKind, FlagReason, ForumMode, ForumStatus, HandlingStatus, ModerationState, NotifyChannels, OutboxChannel, OutboxStatus, PeriodKind, Priority, QuestionStatus, RegistrationStatus, RejectReason, Role, SeatPool, Sector, UnitKind } from '../../domain/vocabulary.ts';
+/** The vocabulary is defined in src/domain so that pages and components need not import the database layer. */
+export * from '../../domain/vocabulary.ts';
+
 
 /** Table types, kept in step with db/migrations by hand (migrations are the source of truth). */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type TimestampRequired = ColumnType<Date, Date | string, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
-
-export type Role = 'resident' | 'asn' | 'moderator' | 'admin';
-export const ROLES: readonly Role[] = ['resident', 'asn', 'moderator', 'admin'];
-export type Sector =
-  | 'umum'
-  | 'pendidikan'
-  | 'kesehatan'
-  | 'infrastruktur'
-  | 'ketertiban'
-  | 'sosial'
-  | 'kependudukan'
-  | 'lingkungan'
-  | 'perhubungan'
-  | 'perizinan'
-  | 'keuangan'
-  | 'kepegawaian'
-  | 'kewilayahan';
-export const SECTORS: readonly Sector[] = [
-  'umum', 'pendidikan', 'kesehatan', 'infrastruktur', 'ketertiban', 'sosial',
-  'kependudukan', 'lingkungan', 'perhubungan', 'perizinan', 'keuangan', 'kepegawaian', 'kewilayahan',
-];
-export type UnitKind = 'agency' | 'kecamatan' | 'puskesmas';
-export type AreaKind = 'kecamatan' | 'kelurahan' | 'desa' | 'negeri';
 
 export interface UnitTable {
   id: Generated<number>;
@@ -101,8 +82,6 @@ export interface AuditLogTable {
   after: Json;
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'logged' | 'failed';
-
 export interface OutboxTable {
   id: Generated<number>;
   created_at: Timestamp;
@@ -129,35 +108,6 @@ export interface EmailAttachment {
   base64: string;
   cid?: string;
 }
-
-export type FeedbackKind = 'keluhan' | 'apresiasi' | 'saran' | 'pertanyaan';
-export const FEEDBACK_KINDS: readonly FeedbackKind[] = ['keluhan', 'apresiasi', 'saran', 'pertanyaan'];
-export type ModerationState = 'pending' | 'published' | 'rejected' | 'hidden';
-export type HandlingStatus = 'received' | 'assigned' | 'in_progress' | 'responded' | 'resolved' | 'closed' | 'reopened';
-export const HANDLING_STATUSES: readonly HandlingStatus[] = ['received', 'assigned', 'in_progress', 'responded', 'resolved', 'closed', 'reopened'];
-export type FeedbackEventKind =
-  | 'submitted'
-  | 'status'
-  | 'response'
-  | 'note'
-  | 'info_request'
-  | 'info_added'
-  | 'rating'
-  | 'reopened'
-  | 'published'
-  | 'rejected'
-  | 'assigned'
-  | 'redacted'
-  | 'hidden'
-  | 'shown'
-  | 'confidential'
-  | 'updated'
-  | 'duplicate'
-  | 'closed'
-  /** Given to (or taken back from) a named officer of the unit; staff only. */
-  | 'officer';
-export type FlagReason = 'spam' | 'abusive' | 'personal_data' | 'other';
-export const FLAG_REASONS: readonly FlagReason[] = ['spam', 'abusive', 'personal_data', 'other'];
 
 export interface HolidayTable {
   date: ColumnType<string, string, string>;
@@ -210,15 +160,6 @@ export interface FeedbackTable {
   longitude: number | null;
   channel: Generated<FeedbackChannel>;
 }
-
-/** How a feedback item arrived; every channel goes through the same submission service. */
-export type FeedbackChannel = 'web' | 'whatsapp' | 'open311';
-export const FEEDBACK_CHANNELS: readonly FeedbackChannel[] = ['web', 'whatsapp', 'open311'];
-
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
-export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
-export type RejectReason = 'spam' | 'abusive' | 'incomplete' | 'not_authority' | 'duplicate';
-export const REJECT_REASONS: readonly RejectReason[] = ['spam', 'abusive', 'incomplete', 'not_authority', 'duplicate'];
 
 export interface FeedbackRedactionTable {
   id: Generated<number>;
@@ -306,16 +247,6 @@ export interface FeedbackRatingTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
-
-export type ForumMode = 'in_person' | 'online' | 'hybrid';
-export const FORUM_MODES: readonly ForumMode[] = ['in_person', 'online', 'hybrid'];
-export type ForumStatus = 'draft' | 'published' | 'cancelled' | 'closed';
-export const FORUM_STATUSES: readonly ForumStatus[] = ['draft', 'published', 'cancelled', 'closed'];
-export type SeatPool = 'resident' | 'asn';
-export type RegistrationStatus = 'registered' | 'waitlisted' | 'cancelled';
-export type QuestionStatus = 'submitted' | 'selected' | 'declined';
-export type CommitmentStatus = 'open' | 'in_progress' | 'done';
-export const COMMITMENT_STATUSES: readonly CommitmentStatus[] = ['open', 'in_progress', 'done'];
 
 export interface ForumTable {
   id: Generated<number>;
@@ -432,12 +363,6 @@ export interface ForumSurveyResponseTable {
   comment: string | null;
   created_at: Generated<Date>;
 }
-
-export type CoachingKind = 'workshop' | 'seminar' | 'it_training' | 'mentoring' | 'other';
-export const COACHING_KINDS: readonly CoachingKind[] = ['workshop', 'seminar', 'it_training', 'mentoring', 'other'];
-export type CoachingStatus = 'planned' | 'in_progress' | 'completed' | 'cancelled';
-export const COACHING_STATUSES: readonly CoachingStatus[] = ['planned', 'in_progress', 'completed', 'cancelled'];
-export type PeriodKind = 'month' | 'quarter';
 
 export interface EvaluationFindingTable {
   id: Generated<number>;
@@ -629,9 +554,6 @@ export interface OutboxTable {
   headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
-export type AlertScope = 'unit' | 'kecamatan' | 'point' | 'item';
-export type AlertFrequency = 'immediate' | 'daily';
-
 export interface AlertSubscriptionTable {
   id: Generated<number>;
   email: string;
@@ -677,15 +599,6 @@ export interface Database {
 }
 
 // ---- WhatsApp channel (db/migrations/2026-12-04T120000_whatsapp.ts); merged into the interfaces above.
-
-export type OutboxChannel = 'email' | 'whatsapp';
-export const OUTBOX_CHANNELS: readonly OutboxChannel[] = ['email', 'whatsapp'];
-export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'logged', 'failed'];
-/** What the provider reported last for a WhatsApp message (statuses through the webhook). */
-export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
-/** Where a person wants to hear from us. */
-export type NotifyChannels = 'email' | 'whatsapp' | 'both';
-export const NOTIFY_CHANNELS: readonly NotifyChannels[] = ['email', 'whatsapp', 'both'];
 
 /** A WhatsApp template to use outside the 24-hour window: its registered name and body parameters. */
 export interface WhatsAppTemplateRef {

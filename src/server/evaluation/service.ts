@@ -744,3 +744,8 @@ export async function evaluationDashboard(db: Db, opts: { kind: PeriodKind; star
   const attention = await needsAttention(db, opts.windowDays, effects);
   return { periods, start, overview, series, effects, attention, findings, pending };
 }
+
+/** The active units a finding may be about (the finding form's choices). */
+export async function unitsForFindings(db: Db) {
+  return (await q.selectUnits(db)).filter((u) => u.active);
+}

@@ -7,7 +7,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { FEEDBACK_KINDS, FLAG_REASONS, HANDLING_STATUSES, NOTIFY_CHANNELS, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type NotifyChannels, type RejectReason, type Sector } from '../db/schema.ts';
+import { FEEDBACK_KINDS, HANDLING_STATUSES, NOTIFY_CHANNELS, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type NotifyChannels, type RejectReason, type Sector } from '../db/schema.ts';
 import { fail, type FieldErrors, type Result } from '../forms.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import { composeEmail } from '../notifications/service.ts';
@@ -20,7 +20,6 @@ import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from '
 import * as q from './queries.ts';
 import { idempotencyHash, normalizeTrackingCode, SUBMISSION_KEY_RE, trackingCodeFor, trackingHash } from './tracking-code.ts';
 import { validate } from '../forms.ts';
-import { applyFlagThreshold } from '../moderation/service.ts';
 import { checkPin, publicLocation, type LatLng } from '../geo/bounds.ts';
 
 /**
@@ -29,7 +28,8 @@ import { checkPin, publicLocation, type LatLng } from '../geo/bounds.ts';
  */
 export const REOPEN_WORKING_DAYS = 10;
 
-const optionalText = (max: number) =>
+/** An optional trimmed text of at most `max` characters; empty means null. */
+export const optionalText = (max: number) =>
   z
     .string()
     .trim()
@@ -601,33 +601,6 @@ export async function supportFeedback(db: Db, user: SessionUser, id: number): Pr
     const count = added ? await q.incrementSupportCount(trx, id) : f.support_count;
     return { ok: true as const, value: { count, added } };
   });
-}
-
-const flagSchema = z.object({
-  reason: z.enum(FLAG_REASONS as [string, ...string[]], { message: 'err.flagReason' }),
-  note: optionalText(500),
-});
-
-/**
- * Flags a public item for moderators (one open flag per person or client address). `hidden`:
- * this flag reached the threshold and the item is now hidden (its public page is gone).
- */
-export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean; hidden: boolean }>> {
-  const v = validate(flagSchema, input);
-  if (!v.ok) return v;
-  const limit = await hit(db, [[RATE_RULES.flagPerAddress, ctx.ip ?? 'unknown'], ...(user ? ([[RATE_RULES.flagPerAccount, user.id]] as const) : [])]);
-  if (!limit.ok) return fail('_form', 'err.rateLimited', { seconds: limit.retryAfterSeconds });
-  const f = await q.findFeedback(db, id);
-  if (!f || !isPublic(f)) return fail('_form', 'err.badRequest');
-  const added = await q.insertFlag(db, {
-    feedback_id: id,
-    user_id: user?.id ?? null,
-    reporter_key: user ? `user:${user.id}` : `ip:${ctx.ip ?? 'unknown'}`,
-    reason: v.value.reason as (typeof FLAG_REASONS)[number],
-    note: v.value.note,
-  });
-  const hidden = added ? await applyFlagThreshold(db, id, ctx.rules, ctx.publicUrl) : false;
-  return { ok: true, value: { added, hidden } };
 }
 
 // ---- lists

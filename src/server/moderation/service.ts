@@ -6,11 +6,11 @@ import { holidaysAround } from '../calendar/service.ts';
 import { workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
 import { FEEDBACK_KINDS, PRIORITIES, REJECT_REASONS, type FeedbackKind, type Priority, type RejectReason, type Sector } from '../db/schema.ts';
-import { findArea, findUnit, insertEvent, selectContact } from '../feedback/queries.ts';
+import { findArea, findUnit, insertEvent } from '../feedback/queries.ts';
 import { fail, validate, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
-import { notifyReporterChannels } from '../notifications/reporter.ts';
+import { notifyReporterChannels } from '../messaging/reporter.ts';
 import { canForward, canMakeConfidential, canPublish } from './permissions.ts';
 import * as q from './queries.ts';
 

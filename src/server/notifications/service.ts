@@ -1,7 +1,7 @@
 import { translator, type Locale, type MessageKey } from '../../i18n/index.ts';
+import { isEmailRestricted } from './queries.ts';
 import type { Db } from '../db/index.ts';
 import type { EmailAttachment, OutboxRow } from '../db/schema.ts';
-import { isEmailRestricted } from '../privacy/queries.ts';
 import { insertOutbox, selectOutboxPage } from './queries.ts';
 
 export interface EmailContent {

@@ -376,33 +376,6 @@ export async function setContactRestriction(db: Db, by: { emails: string[]; feed
   return Number(r.numUpdatedRows);
 }
 
-/** True when mail to this address must not be sent: a restricted account or contact record has it. */
-export async function isEmailRestricted(db: Db, email: string): Promise<boolean> {
-  const addr = email.trim().toLowerCase();
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .exists(
-          eb
-            .selectFrom('users')
-            .select('id')
-            .where('email', '=', addr)
-            .where('processing_restricted_at', 'is not', null),
-        )
-        .as('account'),
-      eb
-        .exists(
-          eb
-            .selectFrom('feedback_contacts')
-            .select('feedback_id')
-            .where('email', '=', addr)
-            .where('restricted_at', 'is not', null),
-        )
-        .as('contact'),
-    ])
-    .executeTakeFirstOrThrow();
-  return !!row.account || !!row.contact;
-}
 
 export function selectRestrictedAccounts(db: Db) {
   return db

@@ -300,7 +300,7 @@ export async function listRestrictions(db: Db, viewer: SessionUser) {
 }
 
 /** Whether mail to an address is allowed (checked by the outbox for every message). */
-export const isEmailRestricted = q.isEmailRestricted;
+export { isEmailRestricted } from '../notifications/queries.ts';
 
 // ---- retention (worker)
 

@@ -9,9 +9,9 @@ import { MAX_PHOTO_BYTES, processPhoto, type PhotoStore } from '../feedback/phot
 import { normalizeTrackingCode } from '../feedback/tracking-code.ts';
 import { insertWhatsAppOutbox } from '../notifications/queries.ts';
 import { hit, RATE_RULES } from '../rate-limit/service.ts';
-import { MediaTooLargeError, type WhatsAppClient } from './client.ts';
-import * as q from './queries.ts';
-import { templateParam, WHATSAPP_TEMPLATES } from './templates.ts';
+import { MediaTooLargeError, type WhatsAppClient } from '../whatsapp/client.ts';
+import * as q from '../whatsapp/queries.ts';
+import { templateParam, WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
 
 /** A conversation left this long without a message expires. */
 export const CONVERSATION_TTL_MS = 24 * 3600_000;

@@ -5,8 +5,8 @@ import { log } from '../log.ts';
 import { applyDeliveryStatus, failWithFallback } from '../notifications/queries.ts';
 import { hit, RATE_RULES } from '../rate-limit/service.ts';
 import { converse, CONVERSATION_TTL_MS, enqueueReply, type ConversationDeps, type InboundMessage } from './conversation.ts';
-import { waIdToE164 } from './phone.ts';
-import * as q from './queries.ts';
+import { waIdToE164 } from '../whatsapp/phone.ts';
+import * as q from '../whatsapp/queries.ts';
 
 const MAX_INBOX_ATTEMPTS = 5;
 

@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../forms.ts';
+import type { FieldErrors } from '../server/forms.ts';
 
 /** aria attributes linking a control written by hand to its hint and error (see FieldMessage). */
 export function describe(name: string, errors: FieldErrors | null | undefined, hasHint = false) {

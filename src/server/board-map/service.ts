@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { FeedbackKind, HandlingStatus } from '../db/schema.ts';
 import type { BoardFilter } from '../feedback/queries.ts';
-import { publicLocation, type LatLng } from './bounds.ts';
+import { publicLocation, type LatLng } from '../geo/bounds.ts';
 import { selectMapPoints } from './queries.ts';
 
 /** Most points one map shows; the list beside it says when there were more. */

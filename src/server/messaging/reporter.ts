@@ -2,9 +2,9 @@ import { translator, type MessageKey, type Translate } from '../../i18n/index.ts
 import type { Db } from '../db/index.ts';
 import { setAwaitingInfo } from '../whatsapp/queries.ts';
 import { templateParam, WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
-import { enqueueNotice, type Recipient } from './channels.ts';
-import { selectReporter } from './queries.ts';
-import { composeEmail } from './service.ts';
+import { enqueueNotice, type Recipient } from '../notifications/channels.ts';
+import { selectReporter } from '../notifications/queries.ts';
+import { composeEmail } from '../notifications/service.ts';
 
 /** How long a WhatsApp reply to a request for information is taken as the answer to it. */
 const INFO_REPLY_DAYS = 10;

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { photoStore } from '../feedback/photos.ts';
-import { createWhatsAppClient, type WhatsAppClient } from './client.ts';
+import { createWhatsAppClient, type WhatsAppClient } from '../whatsapp/client.ts';
 import { expireConversations, processWhatsAppInbox } from './inbound.ts';
 
 /**

@@ -4,7 +4,7 @@ import type { OutboxRow } from '../db/schema.ts';
 import { log } from '../log.ts';
 import { sendWhatsAppOutbox } from '../whatsapp/sender.ts';
 import type { WhatsAppClient } from '../whatsapp/client.ts';
-import { claimDueMessages, markDelivered, markFailedAttempt } from './queries.ts';
+import { claimDueMessages, markDelivered, markFailedAttempt } from '../notifications/queries.ts';
 
 /** Delivers one message; resolves 'sent' when a mail server accepted it, 'logged' when only logged. */
 export type Transport = (m: OutboxRow) => Promise<'sent' | 'logged'>;
