@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signIn, signUp } from '../../src/server/accounts/service.ts';
 import type { SessionUser } from '../../src/server/accounts/sessions.ts';
 import { flagFeedback, supportFeedback, viewContact } from '../../src/server/feedback/service.ts';
