@@ -170,10 +170,9 @@ export async function correctMyContact(db: Db, ctx: RequestContext, user: Sessio
 }
 
 /** The person's own items with their contact details, for the correction form. */
-export function myContacts(db: Db, user: SessionUser) {
-  return q.selectAuthoredFeedback(db, user.id).then((rows) =>
-    rows.map((r) => ({ id: r.id, title: r.title, name: r.contact_name, email: r.contact_email, phone: r.contact_phone })),
-  );
+export async function myContacts(db: Db, user: SessionUser) {
+  const rows = await q.selectAuthoredFeedback(db, user.id);
+  return rows.map((r) => ({ id: r.id, title: r.title, name: r.contact_name, email: r.contact_email, phone: r.contact_phone }));
 }
 
 // ---- deletion (art. 8 and 16)
