@@ -168,7 +168,7 @@ export const en: Record<MessageKey, string> = {
   'admin.audit.ip': 'Address',
   'admin.audit.change': 'Before → after',
   'admin.audit.none': 'No entries yet.',
-  'admin.outbox.title': 'Email outbox',
+  'admin.outbox.title': 'Outbox',
   'admin.outbox.lead': 'Emails sent by the system. Without SMTP_URL they are only recorded here and in the log.',
   'admin.outbox.to': 'Recipient',
   'admin.outbox.subject': 'Subject',

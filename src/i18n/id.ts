@@ -171,7 +171,7 @@ export const id = {
   'admin.audit.ip': 'Alamat',
   'admin.audit.change': 'Sebelum → sesudah',
   'admin.audit.none': 'Belum ada catatan.',
-  'admin.outbox.title': 'Kotak keluar surel',
+  'admin.outbox.title': 'Kotak keluar',
   'admin.outbox.lead': 'Surel yang dikirim sistem. Tanpa SMTP_URL, surel hanya dicatat di sini dan di log.',
   'admin.outbox.to': 'Penerima',
   'admin.outbox.subject': 'Subjek',

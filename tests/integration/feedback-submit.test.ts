@@ -112,11 +112,13 @@ describeEachDb('feedback submission', (get) => {
       feedback_id: s.feedbackId,
       name: 'Maria Latuconsina',
       email: 'maria.latuconsina@contoh.id',
-      phone: '+62 812-4700-1234',
+      // Stored in E.164.
+      phone: '+6281247001234',
       locale: 'id',
+      notify: 'email',
     });
     expect(await columnsContaining(db(), 'maria.latuconsina@contoh.id')).toEqual(['feedback_contacts.email', 'outbox.to_email']);
-    expect(await columnsContaining(db(), '4700-1234')).toEqual(['feedback_contacts.phone']);
+    expect(await columnsContaining(db(), '81247001234')).toEqual(['feedback_contacts.phone']);
 
     const events = await db().selectFrom('feedback_events').selectAll().where('feedback_id', '=', s.feedbackId).execute();
     expect(events).toHaveLength(1);

@@ -29,6 +29,7 @@ export function selectPending(db: Db, f: QueueFilter, now: Date, limit: number) 
       'feedback.area_id',
       'feedback.priority',
       'feedback.verify_due_at',
+      'feedback.channel',
       'units.short_name as unit_short_name',
       'areas.name as area_name',
     ])

@@ -44,7 +44,7 @@ export async function claimDueMessages(db: Db, limit: number, now: Date, staleSe
       .skipLocked()
       .execute();
     if (due.length === 0) return [];
-    return trx
+    const rows = await trx
       .updateTable('outbox')
       .set({ status: 'sending', claimed_at: now, attempts: sql`attempts + 1` })
       .where(
@@ -54,6 +54,8 @@ export async function claimDueMessages(db: Db, limit: number, now: Date, staleSe
       )
       .returningAll()
       .execute();
+    // UPDATE … RETURNING has no order: send in queue order, so one person's messages arrive in the order they were queued.
+    return rows.sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime() || a.id - b.id);
   });
 }
 

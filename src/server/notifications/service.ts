@@ -1,7 +1,7 @@
 import { translator, type Locale, type MessageKey } from '../../i18n/index.ts';
 import { isEmailRestricted } from './queries.ts';
 import type { Db } from '../db/index.ts';
-import type { EmailAttachment, OutboxRow } from '../db/schema.ts';
+import { OUTBOX_CHANNELS, OUTBOX_STATUSES, type EmailAttachment, type OutboxChannel, type OutboxRow, type OutboxStatus } from '../db/schema.ts';
 import { insertOutbox, selectOutboxPage } from './queries.ts';
 
 export interface EmailContent {
@@ -74,8 +74,27 @@ export async function enqueueEmail(db: Db, to: string, locale: Locale, template:
   });
 }
 
-export async function listOutbox(db: Db, beforeId?: number, pageSize = 50): Promise<{ messages: OutboxRow[]; nextBeforeId: number | null }> {
-  const rows = await selectOutboxPage(db, { beforeId, limit: pageSize + 1 });
+export interface OutboxFilter {
+  channel?: OutboxChannel;
+  status?: OutboxStatus;
+  feedbackId?: number;
+}
+
+/** Reads the outbox filters of /admin/surel (`kanal`, `status`) from URL parameters, ignoring anything else. */
+export function parseOutboxFilter(sp: URLSearchParams): OutboxFilter {
+  const channel = OUTBOX_CHANNELS.find((c) => c === sp.get('kanal'));
+  const status = OUTBOX_STATUSES.find((s) => s === sp.get('status'));
+  return { channel, status };
+}
+
+export async function listOutbox(db: Db, beforeId?: number, pageSize = 50, filter: OutboxFilter = {}): Promise<{ messages: OutboxRow[]; nextBeforeId: number | null }> {
+  const rows = await selectOutboxPage(db, { beforeId, limit: pageSize + 1, ...filter });
   const messages = rows.slice(0, pageSize);
   return { messages, nextBeforeId: rows.length > pageSize ? messages.at(-1)!.id : null };
+}
+
+/** The messages sent to an item's reporter, oldest first, with their delivery (for moderators on the item). */
+export async function messagesAboutFeedback(db: Db, feedbackId: number): Promise<OutboxRow[]> {
+  const rows = await selectOutboxPage(db, { limit: 100, feedbackId });
+  return rows.reverse();
 }
