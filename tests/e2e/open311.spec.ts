@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { XMLParser } from 'fast-xml-parser';
 import { ACCOUNTS } from './fixtures.ts';
 import { expect, flash, id, submit, test } from './test.ts';
@@ -36,6 +37,12 @@ test('an admin makes a key, a partner posts with it, the admin revokes it', asyn
   const key = await page.getByLabel(id['apikey.createdLabel'].replace('{name}', name)).inputValue();
   expect(key).toMatch(/^bd_[a-z2-7]{32}$/);
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText(key.slice(0, 9));
+  // The page with the new key shown and the list: no axe violation (WCAG 2.2 AA tags), phone and desktop.
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `width ${width}`).toEqual([]);
+  }
 
   const services = await request.get('/open311/v2/services.json');
   expect(services.status()).toBe(200);

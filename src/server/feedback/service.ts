@@ -102,8 +102,6 @@ export interface Submitted {
   duplicate: boolean;
   /** Whether a receipt email was queued. */
   receiptSent: boolean;
-  /** When moderators must have verified it (null for a repeat). */
-  verifyDueAt: Date | null;
 }
 
 /**
@@ -170,7 +168,7 @@ export async function submitFeedback(
 
   const idem = idempotencyHash(d.submissionKey);
   const existing = await q.findFeedbackIdByIdempotency(db, idem);
-  if (existing) return { ok: true, value: { feedbackId: existing.id, trackingCode: trackingCodeFor(d.submissionKey, existing.code_attempt), duplicate: true, receiptSent: false, verifyDueAt: null } };
+  if (existing) return { ok: true, value: { feedbackId: existing.id, trackingCode: trackingCodeFor(d.submissionKey, existing.code_attempt), duplicate: true, receiptSent: false } };
 
   const limit = await hit(
     db,
@@ -242,7 +240,7 @@ export async function submitFeedback(
           }
           return row.id;
         });
-        return { ok: true, value: { feedbackId: id, trackingCode: code, duplicate: false, receiptSent: receiptTo !== null, verifyDueAt: verifyDue } };
+        return { ok: true, value: { feedbackId: id, trackingCode: code, duplicate: false, receiptSent: receiptTo !== null } };
       } catch (e) {
         const constraint = uniqueViolation(e);
         // Another code already has this value (rare): derive the next one.
@@ -255,7 +253,7 @@ export async function submitFeedback(
     // Two copies of one submission racing: the loser returns the winner's feedback.
     if (uniqueViolation(e) === 'feedback_idempotency_hash_key') {
       const again = await q.findFeedbackIdByIdempotency(db, idem);
-      if (again) return { ok: true, value: { feedbackId: again.id, trackingCode: trackingCodeFor(d.submissionKey, again.code_attempt), duplicate: true, receiptSent: false, verifyDueAt: null } };
+      if (again) return { ok: true, value: { feedbackId: again.id, trackingCode: trackingCodeFor(d.submissionKey, again.code_attempt), duplicate: true, receiptSent: false } };
     }
     throw e;
   }

@@ -60,6 +60,12 @@ export function findToken(db: Db, hash: string) {
   return db.selectFrom('open311_tokens').select(['feedback_id']).where('token_hash', '=', hash).executeTakeFirst();
 }
 
+/** When moderators must have verified a new item (the submission service set it). */
+export async function verifyDeadline(db: Db, feedbackId: number): Promise<Date | null> {
+  const r = await db.selectFrom('feedback').select('verify_due_at').where('id', '=', feedbackId).executeTakeFirst();
+  return r?.verify_due_at ?? null;
+}
+
 // ---- services
 
 /** Units that take feedback (the active ones, as on the web form). */

@@ -1,4 +1,4 @@
-import { translator, formatDateTime, type Locale } from '../../i18n/index.ts';
+import { formatDateTime, translator } from '../../i18n/index.ts';
 import type { RequestContext } from '../accounts/service.ts';
 import { generateToken, hashToken } from '../accounts/tokens.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -101,8 +101,9 @@ interface Attribute {
 /** The attributes a POST may carry: what the web form asks besides the Open311 core fields. */
 async function attributes(ctx: Open311Context): Promise<Attribute[]> {
   const tr = t(ctx);
-  const areas = (await q.selectAreas(ctx.db)).filter((a) => a.kind !== 'kecamatan');
-  const kecamatan = new Map((await q.selectAreas(ctx.db)).filter((a) => a.kind === 'kecamatan').map((a) => [a.code, a.name]));
+  const all = await q.selectAreas(ctx.db);
+  const areas = all.filter((a) => a.kind !== 'kecamatan');
+  const kecamatan = new Map(all.filter((a) => a.kind === 'kecamatan').map((a) => [a.code, a.name]));
   const yesNo = [
     { key: 'false', name: tr('open311.no') },
     { key: 'true', name: tr('open311.yes') },
@@ -355,7 +356,8 @@ export async function postRequest(ctx: Open311Context, form: Params, photos: Pho
   if (mediaUrl && (!/^https?:\/\/\S+$/i.test(mediaUrl) || mediaUrl.length > 500)) return error(400, 'media_url must be an http(s) URL');
   const name = [form.first_name, form.last_name].map((s) => (s ?? '').trim()).filter(Boolean).join(' ');
 
-  let feedbackToken = '';
+  // Filled in by the submission's transaction (onStored), read once it committed.
+  const stored: { token: string; verifyDue: Date | null } = { token: '', verifyDue: null };
   const r = await submitFeedback(
     ctx.db,
     ctx.request,
@@ -385,8 +387,9 @@ export async function postRequest(ctx: Open311Context, form: Params, photos: Pho
       limits: [[RATE_RULES.open311PerKey, String(client.id)]],
       pin,
       onStored: async (trx, feedbackId) => {
-        feedbackToken = generateToken();
-        await q.insertToken(trx, { token_hash: hashToken(feedbackToken), feedback_id: feedbackId, api_key_id: client.id });
+        stored.token = generateToken();
+        stored.verifyDue = await q.verifyDeadline(trx, feedbackId);
+        await q.insertToken(trx, { token_hash: hashToken(stored.token), feedback_id: feedbackId, api_key_id: client.id });
         await recordAudit(trx, apiKeyActor(client, ctx.request.ip), 'open311.request_create', { type: 'feedback', id: feedbackId }, { after: { service_code: unit.slug, api_key_id: client.id } });
       },
     },
@@ -400,8 +403,7 @@ export async function postRequest(ctx: Open311Context, form: Params, photos: Pho
     const parts = Object.entries(r.errors).map(([field, msg]) => `${FIELD_NAMES[field] ?? field}: ${tr(msg.key, msg.params)}`);
     return error(400, parts.join('; '));
   }
-  const due = r.value.verifyDueAt;
-  const notice = due ? t(ctx)('open311.notice', { date: formatDateTime(due, ctx.request.locale as Locale) }) : null;
-  const record = { service_request_id: String(r.value.feedbackId), token: feedbackToken, service_notice: notice, account_id: null };
+  const notice = stored.verifyDue ? t(ctx)('open311.notice', { date: formatDateTime(stored.verifyDue, ctx.request.locale) }) : null;
+  const record = { service_request_id: String(r.value.feedbackId), token: stored.token, service_notice: notice, account_id: null };
   return ok(listDoc('service_requests', 'request', [record]), 201);
 }
