@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { ACCOUNTS, SEED_FEEDBACK } from './fixtures.ts';
 import { expect, feedbackIdOn, flash, id, scriptErrors, submit, test, tId } from './test.ts';
 
@@ -141,4 +142,17 @@ test('an admin invites a staff member: role and unit chosen, a one-time set-up l
   const invited = await pageAs(null, { javaScriptEnabled: false });
   expect((await invited.goto(link!))?.status()).toBe(200);
   await expect(invited.locator('input[type="password"]').first()).toBeVisible();
+});
+
+test('axe: the private view of one\'s feedback, and the invitation form with its errors, have no WCAG A/AA violations', async ({ pageAs, adminPage }) => {
+  test.setTimeout(180_000);
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+  const me = await pageAs(ACCOUNTS.residentMine);
+  await me.goto('/masukan/saya');
+  await me.getByRole('row').filter({ hasText: S.everydayMinePending.title }).getByRole('link').click();
+  expect((await new AxeBuilder({ page: me }).withTags(tags).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await adminPage.goto('/admin/pengguna/undang');
+  await adminPage.getByRole('button', { name: id['invite.submit'], exact: true }).click();
+  await expect(adminPage.getByRole('alert')).toBeVisible();
+  expect((await new AxeBuilder({ page: adminPage }).withTags(tags).analyze()).violations.map((v) => v.id)).toEqual([]);
 });

@@ -16,10 +16,11 @@ const flagSchema = z.object({
 });
 
 /**
- * Flags a public item for moderators (one open flag per person or client address). `hidden`:
- * this flag reached the threshold and the item is now hidden (its public page is gone).
+ * Flags a public item for moderators (one open flag per person or client address). `hidden`
+ * (present only then): this flag reached the threshold and the item is now hidden (its public
+ * page is gone).
  */
-export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean; hidden: boolean }>> {
+export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUser | null, id: number, input: unknown): Promise<Result<{ added: boolean; hidden?: true }>> {
   const v = validate(flagSchema, input);
   if (!v.ok) return v;
   const limit = await hit(db, [[RATE_RULES.flagPerAddress, ctx.ip ?? 'unknown'], ...(user ? ([[RATE_RULES.flagPerAccount, user.id]] as const) : [])]);
@@ -34,6 +35,5 @@ export async function flagFeedback(db: Db, ctx: RequestContext, user: SessionUse
     note: v.value.note,
   });
   const hidden = added ? await applyFlagThreshold(db, id, ctx.rules, ctx.publicUrl) : false;
-  return { ok: true, value: { added, hidden } };
+  return { ok: true, value: hidden ? { added, hidden } : { added } };
 }
-
