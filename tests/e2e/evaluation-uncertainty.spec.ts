@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { ACCOUNTS } from './fixtures.ts';
 import { expect, flash, id, submit, test, uniqueWord } from './test.ts';
@@ -8,6 +9,12 @@ import { expect, flash, id, submit, test, uniqueWord } from './test.ts';
  * table), the programme view, and each ASN person's evidence record (printable page and CSV)
  * with who may open it. With and without JavaScript.
  */
+
+/** axe-core (WCAG 2.2 AA) finds no violation on the page as it is now. */
+async function expectNoAxeViolations(page: Page): Promise<void> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`)).toEqual([]);
+}
 
 async function completedAction(page: Page, title: string): Promise<number> {
   await page.goto('/pembinaan/baru');
@@ -46,6 +53,7 @@ for (const js of [true, false]) {
     const table = page.getByRole('table', { name: id['eval.chart.table'].replace('{title}', chartTitle) });
     await expect(table.getByRole('rowheader', { name: '−6' })).toBeAttached();
     await expect(table.getByRole('rowheader', { name: '+6' })).toBeAttached();
+    if (js) await expectNoAxeViolations(page);
 
     // Choose two comparison units with the plain form: the page recomputes with exactly those.
     const chooser = page.getByRole('group', { name: id['eval.cmp.change'] });
@@ -67,6 +75,7 @@ for (const js of [true, false]) {
     await page.goto('/evaluasi/program');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(id['eval.prog.title']);
     await expect(page.getByRole('table', { name: id['eval.prog.caption.kind'] }).getByRole('rowheader', { name: id['coaching.kind.mentoring'] })).toBeVisible();
+    if (js) await expectNoAxeViolations(page);
 
     const asn = await pageAs(ACCOUNTS.asnDinkes, { javaScriptEnabled: js });
     expect((await asn.goto(`/evaluasi/aksi/${actionId}`))!.status()).toBe(403);
@@ -82,6 +91,7 @@ for (const js of [true, false]) {
     const path = new URL(asn.url()).pathname;
     await expect(asn.getByRole('heading', { level: 1 })).toHaveText(id['eval.ev.title'].replace('{name}', ACCOUNTS.asnDinkes.displayName));
     await expect(asn.getByRole('table', { name: id['eval.ev.summary.caption'] })).toBeVisible();
+    if (js) await expectNoAxeViolations(asn);
     await expect(asn.locator('link[rel="stylesheet"][media="print"]')).toHaveAttribute('href', '/styles/evidence-print.css');
     const print = asn.getByRole('button', { name: id['eval.ev.print'] });
     if (js) await expect(print).toBeVisible();

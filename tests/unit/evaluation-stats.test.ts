@@ -95,6 +95,19 @@ describe('difference-in-differences intervals', () => {
     expect(ci.lo).toBeGreaterThan(0);
   });
 
+  it('copes with coached units that have items in one window only (they still count in the pooled figures)', () => {
+    const controls: UnitChange[] = [-0.05, 0, 0.05, 0.02, -0.02].map((d, i) => ({ unitId: i, before: 0.5, after: 0.5 + d, nBefore: 20, nAfter: 20 }));
+    const treated: UnitChange[] = [
+      { unitId: 98, before: 0.5, after: 0, nBefore: 20, nAfter: 0 },
+      { unitId: 99, before: 0, after: 0.9, nBefore: 0, nAfter: 20 },
+    ];
+    expect(didEstimate(treated, controls)).toBeCloseTo(0.4, 6);
+    const ci = didInterval(treated, controls, 1)!;
+    expect(ci.lo).toBeLessThan(0.4);
+    expect(ci.hi).toBeGreaterThan(0.4);
+    expect(didInterval([], controls, 1)).toBeNull();
+  });
+
   it('gives the same interval for the same seed, and none with fewer than 4 comparison units', () => {
     const rng = seededRandom(3);
     const { t, c } = simulate(rng, 12, 12, 0);

@@ -329,12 +329,20 @@ function figureInterval(key: ComparedKey, s: Sums, seed: number): Interval | nul
   }
 }
 
-/** Per-unit changes of one measure (units with at least `minN` items in each window). */
-function unitChanges(key: ComparedKey, ids: readonly number[], sb: Map<number, Sums>, sa: Map<number, Sums>, minN: number): UnitChange[] {
+/**
+ * Per-unit changes of one measure: units with at least `minN` items in each window; with
+ * `partial`, also units with items in one window only (they count in that window's pooled
+ * figure, as in the DiD itself, with n = 0 on the other side).
+ */
+function unitChanges(key: ComparedKey, ids: readonly number[], sb: Map<number, Sums>, sa: Map<number, Sums>, minN: number, partial = false): UnitChange[] {
   const out: UnitChange[] = [];
   for (const id of ids) {
     const b = measuresOf(sb.get(id) ?? emptySums())[key];
     const a = measuresOf(sa.get(id) ?? emptySums())[key];
+    if (partial && (b.value !== null || a.value !== null)) {
+      out.push({ unitId: id, before: b.value ?? 0, after: a.value ?? 0, nBefore: b.value === null ? 0 : b.n, nAfter: a.value === null ? 0 : a.n });
+      continue;
+    }
     if (b.value === null || a.value === null || b.n < minN || a.n < minN) continue;
     out.push({ unitId: id, before: b.value, after: a.value, nBefore: b.n, nAfter: a.n });
   }
@@ -423,7 +431,7 @@ export async function beforeAfter(
     const tb = pick(sb, treatedIds), ta = pick(sa, treatedIds), cb = pick(sb, controls), ca = pick(sa, controls);
     const rows = compare(tb, ta, cb, ca).map((r): ComparisonRow => {
       const seed = seedOf(`${a.id}|${r.key}|${windowDays}|${controls.join(',')}`);
-      const interval = r.did === null ? null : didInterval(unitChanges(r.key, treatedIds, sb, sa, 1), unitChanges(r.key, controls, sb, sa, MIN_UNIT_ITEMS), seed, r.did);
+      const interval = r.did === null ? null : didInterval(unitChanges(r.key, treatedIds, sb, sa, 1, true), unitChanges(r.key, controls, sb, sa, MIN_UNIT_ITEMS), seed, r.did);
       const figureIntervals = opts.detail
         ? { treatedBefore: figureInterval(r.key, tb, seed + 1), treatedAfter: figureInterval(r.key, ta, seed + 2), controlBefore: figureInterval(r.key, cb, seed + 3), controlAfter: figureInterval(r.key, ca, seed + 4) }
         : null;

@@ -194,11 +194,12 @@ export function didInterval(treated: readonly UnitChange[], control: readonly Un
   if (treated.length >= BOOTSTRAP_MIN_UNITS && control.length >= BOOTSTRAP_MIN_UNITS) return clusterBootstrap(treated, control, seed);
   const k = control.length;
   if (k < MIN_PLACEBOS) return null;
-  const c = pooled(control)!;
+  const c = pooled(control);
+  const t = pooled(treated);
+  if (!c || !t) return null;
   const cChange = c.after - c.before;
   // Scaled placebo errors: each comparison unit's deviation from the pooled comparison change.
   const e = control.map((u) => (u.after - u.before - cChange) / scale(u.nBefore, u.nAfter));
-  const t = pooled(treated)!;
   // The coached units' error on the same scale; the pooled comparison change carries a little
   // error of its own (its scale is that of all comparison items together).
   const sT = scale(t.nBefore, t.nAfter);
