@@ -6,7 +6,7 @@ import { cancelMySubscription, confirmSubscription, mySubscriptions, runAlerts, 
 import type { Db } from '../../src/server/db/index.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
 import { createTransport, deliverDueEmails } from '../../src/server/messaging/worker.ts';
-import { describeEachDb } from '../support/db.ts';
+import { describeEachDb, describePostgres } from '../support/db.ts';
 import { publish, submit as submitForm } from '../support/feedback-fixtures.ts';
 import { errorKeys, handCtx, person, PUBLIC_URL, requestCtx, submitAssigned, unitIdOf, valueOf, type Person } from '../support/handling-fixtures.ts';
 import { startSmtp, type ReceivedMail, type TestSmtp } from '../support/handling-smtp.ts';
@@ -221,3 +221,31 @@ describeEachDb('email alerts through a real SMTP server', (get) => {
 });
 
 export type { Db };
+
+describePostgres('email alerts with two workers at once', (get) => {
+  it('each due subscription is emailed once when two pools run the alert step together', async () => {
+    const { db, url } = get();
+    const { openDb } = await import('../../src/server/db/index.ts');
+    const second = await openDb({ databaseUrl: url!, dataDir: null });
+    try {
+      const unit = await unitIdOf(db, 'Dinas PUPR');
+      const mod = await person(db, 'moderator');
+      const emails: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const email = address();
+        emails.push(email);
+        const { id } = valueOf(await subscribeToAlerts(db, requestCtx(), null, { email, scope: 'unit', unit: String(unit), frequency: 'immediate' }));
+        await db.updateTable('alert_subscriptions').set({ confirmed_at: new Date() }).where('id', '=', id).execute();
+      }
+      await db.deleteFrom('outbox').execute();
+      for (let i = 0; i < 3; i++) await submitAssigned(db, mod, unit);
+      await Promise.all([runAlerts(db, PUBLIC_URL, DIGEST_HOUR, morning()), runAlerts(second.db, PUBLIC_URL, DIGEST_HOUR, morning())]);
+      const rows = await db.selectFrom('outbox').select(['to_email', 'text_body']).where('template', '=', 'alert').execute();
+      expect(rows.map((r) => r.to_email).sort()).toEqual([...emails].sort());
+      for (const r of rows) expect(r.text_body.match(/^- No\. /gm)).toHaveLength(3);
+      expect(await db.selectFrom('alert_events').select('event_id').execute()).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});

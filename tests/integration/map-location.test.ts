@@ -1,7 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import { getPublicFeedback, submitFeedback } from '../../src/server/feedback/service.ts';
 import { boardMap } from '../../src/server/board-map/service.ts';
-import { describeEachDb } from '../support/db.ts';
+import { sql } from 'kysely';
+import { mapPointsQuery } from '../../src/server/board-map/queries.ts';
+import { describeEachDb, describePostgres } from '../support/db.ts';
 import { errorKeys, errorsOf, formInput, makeCtx, makeUser, NO_PHOTOS, publish, submit, unitByShortName, type TestUser } from '../support/feedback-fixtures.ts';
 
 /** Places used below: inside the city (Sirimau, the airport at Laha) and outside it. */
@@ -96,5 +98,18 @@ describeEachDb('map pins on feedback', (get) => {
     expect((await boardMap(db(), { q: word })).points.map((p) => p.id)).toEqual([d.feedbackId]);
     const small = await boardMap(db(), { unitId: dinkes.id }, 1);
     expect(small).toMatchObject({ limited: true, points: [{ id: b.feedbackId }] });
+  });
+});
+
+describePostgres('the board map reads its index', (get) => {
+  it('the map query is answered from feedback_map_idx, in order, without sorting or scanning the table', async () => {
+    const { db } = get();
+    const plan = await db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const rows = await mapPointsQuery(trx, { kind: 'keluhan' }, 501).explain('json');
+      return JSON.stringify(rows);
+    });
+    expect(plan).toContain('feedback_map_idx');
+    expect(plan).not.toContain('"Sort"');
   });
 });

@@ -8,6 +8,11 @@ import { whereBoardFilter, type BoardFilter } from '../feedback/queries.ts';
  * board order), so the work is bounded by the pinned items, never the whole table.
  */
 export function selectMapPoints(db: Db, filter: BoardFilter, limit: number) {
+  return mapPointsQuery(db, filter, limit).execute();
+}
+
+/** The query of selectMapPoints, unexecuted (its plan is checked by a test). */
+export function mapPointsQuery(db: Db, filter: BoardFilter, limit: number) {
   let q = db
     .selectFrom('feedback')
     .select(['feedback.id', 'feedback.kind', 'feedback.title', 'feedback.status', 'feedback.created_at', 'feedback.latitude', 'feedback.longitude', 'feedback.moderation_state', 'feedback.confidential'])
@@ -17,5 +22,5 @@ export function selectMapPoints(db: Db, filter: BoardFilter, limit: number) {
   q = whereBoardFilter(q, filter);
   const text = filter.q?.trim();
   if (text) q = q.where(sql<SqlBool>`feedback.search @@ (websearch_to_tsquery('indonesian', ${text}) || websearch_to_tsquery('simple', ${text}))`);
-  return q.orderBy('feedback.created_at', 'desc').orderBy('feedback.id', 'desc').limit(limit).execute();
+  return q.orderBy('feedback.created_at', 'desc').orderBy('feedback.id', 'desc').limit(limit);
 }
