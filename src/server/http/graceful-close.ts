@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import net from 'node:net';
+import net, { type Socket } from 'node:net';
 
 /**
  * Graceful stop of an http.Server under keep-alive traffic.
@@ -11,8 +11,8 @@ import net from 'node:net';
  * - the listening socket closes at once (new connections are refused, so a load balancer moves on);
  * - every response written from then on carries `Connection: close`, so each client's connection
  *   ends cleanly after the request it already sent;
- * - connections still idle after `idleGraceMs` (clients with nothing to send) are closed, and
- *   the sweep repeats until none is left.
+ * - a connection idle for `idleGraceMs` (a client with nothing more to send) is closed; the sweep
+ *   repeats until none is left.
  * `drain()` resolves when every connection has closed.
  */
 export interface GracefulCloser {
@@ -24,17 +24,48 @@ export interface GracefulCloser {
 
 export function gracefulCloser(server: http.Server, opts: { idleGraceMs?: number; sweepMs?: number } = {}): GracefulCloser {
   const idleGraceMs = opts.idleGraceMs ?? 1000;
-  const sweepMs = opts.sweepMs ?? 200;
+  const sweepMs = opts.sweepMs ?? 100;
   let closing = false;
   let drained: Promise<void> | null = null;
+  // Per connection: requests in progress, and when it last became idle. A connection is closed
+  // only once it has been idle for idleGraceMs on its own: a keep-alive client sends its next
+  // request right after an answer, and closing a connection that has just become idle would
+  // reset that request (it may already be in the kernel's buffer, unread).
+  const busy = new Map<Socket, number>();
+  const idleSince = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    idleSince.set(socket, Date.now());
+    socket.once('close', () => {
+      busy.delete(socket);
+      idleSince.delete(socket);
+    });
+  });
+
+  const sweep = () => {
+    const now = Date.now();
+    for (const [socket, since] of idleSince) {
+      if (!busy.get(socket) && now - since >= idleGraceMs) socket.destroy();
+    }
+  };
 
   return {
     get closing() {
       return closing;
     },
-    track(_req, res) {
+    track(req, res) {
+      const socket = req.socket;
+      busy.set(socket, (busy.get(socket) ?? 0) + 1);
+      idleSince.delete(socket);
       // Node then ends the connection after this response, whatever the client asked for.
       if (closing && !res.headersSent) res.setHeader('Connection', 'close');
+      res.once('close', () => {
+        const n = (busy.get(socket) ?? 1) - 1;
+        if (n > 0) busy.set(socket, n);
+        else {
+          busy.delete(socket);
+          if (!socket.destroyed) idleSince.set(socket, Date.now());
+        }
+      });
     },
     drain() {
       closing = true;
@@ -44,15 +75,8 @@ export function gracefulCloser(server: http.Server, opts: { idleGraceMs?: number
         // connections the kernel has already completed (accept backlog) are accepted first: closing
         // the listening socket would reset them, failing requests their clients already sent.
         setImmediate(() => net.Server.prototype.close.call(server, () => resolve()));
-        let every: NodeJS.Timeout | undefined;
-        const grace = setTimeout(() => {
-          server.closeIdleConnections();
-          every = setInterval(() => server.closeIdleConnections(), sweepMs);
-        }, idleGraceMs);
-        server.once('close', () => {
-          clearTimeout(grace);
-          clearInterval(every);
-        });
+        const every = setInterval(sweep, sweepMs);
+        server.once('close', () => clearInterval(every));
       });
       return drained;
     },
