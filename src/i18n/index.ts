@@ -78,3 +78,11 @@ export function weekdayNames(locale: Locale): string[] {
 export function formatNumber(n: number, locale: Locale): string {
   return cached(numberFormats, locale, () => new Intl.NumberFormat(intlLocale[locale])).format(n);
 }
+
+/**
+ * A map coordinate in degrees, written with a decimal point in every language, as maps and GPS apps
+ * show them (and as `data-*` attributes need them); 3 decimals is about 100 m.
+ */
+export function formatCoordinate(degrees: number, digits = 3): string {
+  return degrees.toFixed(digits);
+}
