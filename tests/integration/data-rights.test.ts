@@ -36,7 +36,7 @@ async function resident(db: Parameters<typeof signUp>[0], name: string, email: s
 
 describeEachDb('data rights: export, correction, deletion', (get) => {
   const tag = Math.random().toString(36).slice(2, 8);
-  const A = { name: `Nona Tahitu ${tag}`, email: `nona.${tag}@contoh.id`, contactName: `Kontak Nona ${tag}`, contactEmail: `kontak.nona.${tag}@contoh.id`, phone: '+62 811 4700 123' };
+  const A = { name: `Nona Tahitu ${tag}`, email: `nona.${tag}@contoh.id`, contactName: `Kontak Nona ${tag}`, contactEmail: `kontak.nona.${tag}@contoh.id`, phone: '+628114700123' };
   const B = { name: `Bung Pattimura ${tag}`, email: `bung.${tag}@contoh.id`, contactName: `Kontak Bung ${tag}`, contactEmail: `kontak.bung.${tag}@contoh.id` };
   let a: Awaited<ReturnType<typeof resident>>;
   let b: Awaited<ReturnType<typeof resident>>;

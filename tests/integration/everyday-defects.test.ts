@@ -23,10 +23,17 @@ describeEachDb('everyday: defects', (get) => {
 
   it('2: the flag that reaches the threshold says the item is now hidden (the page then thanks on the board, not a 404)', async () => {
     const c = await submitAssigned(db(), mod, unitId);
-    const flag = () => flagFeedback(db(), requestCtx(), null, c.id, { reason: 'spam' });
-    expect(valueOf(await flag())).toStrictEqual({ added: true });
-    expect(valueOf(await flag())).toStrictEqual({ added: true });
-    expect(valueOf(await flag())).toStrictEqual({ added: true, hidden: true });
+    // Only established accounts' flags hide (issue 15): three residents whose accounts are a month old.
+    const flaggers: Person[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await person(db(), 'resident');
+      await db().updateTable('users').set({ created_at: new Date(Date.now() - 30 * 86_400_000) }).where('id', '=', p.user.id).execute();
+      flaggers.push(p);
+    }
+    const flag = (p: Person) => flagFeedback(db(), requestCtx(), p.user, c.id, { reason: 'spam' });
+    expect(valueOf(await flag(flaggers[0]!))).toStrictEqual({ added: true });
+    expect(valueOf(await flag(flaggers[1]!))).toStrictEqual({ added: true });
+    expect(valueOf(await flag(flaggers[2]!))).toStrictEqual({ added: true, hidden: true });
     expect((await feedbackRow(db(), c.id)).moderation_state).toBe('hidden');
   });
 

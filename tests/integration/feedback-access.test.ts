@@ -163,7 +163,7 @@ describeEachDb('who sees what of a feedback', (get) => {
       expect(c).toMatchObject({
         feedback_id: named.feedbackId,
         email: 'kontak.pelapor@contoh.id',
-        phone: '0812 3456 7890',
+        phone: '+6281234567890',
       });
       const audit = await db()
         .selectFrom('audit_log')

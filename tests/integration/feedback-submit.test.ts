@@ -116,6 +116,10 @@ describeEachDb('feedback submission', (get) => {
       phone: '+6281247001234',
       locale: 'id',
       notify: 'email',
+      // Data rights (issue 15): neither restricted nor anonymised.
+      restricted_at: null,
+      restricted_by: null,
+      anonymised_at: null,
     });
     expect(await columnsContaining(db(), 'maria.latuconsina@contoh.id')).toEqual(['feedback_contacts.email', 'outbox.to_email']);
     expect(await columnsContaining(db(), '81247001234')).toEqual(['feedback_contacts.phone']);

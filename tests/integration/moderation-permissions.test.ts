@@ -282,7 +282,7 @@ describeEachDb('permission matrix: moderation and unit inbox', (get) => {
       expect(await audited()).toBe(start);
       for (const r of ['moderator', 'admin'] as const) {
         const c = await viewContact(db(), people[r].user, people[r].actor, anon);
-        expect(c, r).toMatchObject({ email: 'anon.kontak@contoh.id', phone: '0813 1111 2222' });
+        expect(c, r).toMatchObject({ email: 'anon.kontak@contoh.id', phone: '+6281311112222' });
       }
       const entries = await auditOf(db(), anon, 'feedback.contact_view');
       expect(entries.length).toBe(start + 2);

@@ -309,7 +309,7 @@ describeEachDb('Open311 GeoReport v2', (get) => {
       expect(row).toMatchObject({ moderation_state: 'pending', channel: 'open311', unit_id: w.unitA, latitude: -3.6957, longitude: 128.1817, location_text: 'Depan Pasar Mardika', author_id: null });
       expect(row.body_md).toContain('https://contoh.id/foto.jpg');
       const contact = await db().selectFrom('feedback_contacts').selectAll().where('feedback_id', '=', id).executeTakeFirstOrThrow();
-      expect(contact).toMatchObject({ name: 'Nona Pelapor', email, phone: '+62 811 111 222' });
+      expect(contact).toMatchObject({ name: 'Nona Pelapor', email, phone: '+62811111222' });
       expect((await outboxTo(db(), email, 'feedback_receipt')).length).toBe(1);
       const audit = await auditOf(db(), id, 'open311.request_create');
       expect(audit).toHaveLength(1);

@@ -1,28 +1,24 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { insideAmbon, publicPin } from '../../src/server/feedback/location.ts';
+import { insideCity, roundForPublic } from '../../src/server/geo/bounds.ts';
 import { error, listDoc, render, toXml, w3c } from '../../src/server/open311/format.ts';
 import { parseW3c } from '../../src/server/open311/service.ts';
 
-describe('publicPin', () => {
+describe('public rounding of pins (one function for the site, Open311 and feeds)', () => {
   it('rounds to 3 decimals (about 100 m), halves away from zero on both hemispheres', () => {
-    expect(publicPin(-3.6954321, 128.1816789)).toEqual({ lat: -3.695, long: 128.182 });
-    expect(publicPin(-3.6955, 128.1815)).toEqual({ lat: -3.696, long: 128.182 });
-    expect(publicPin(3.6955, -128.1815)).toEqual({ lat: 3.696, long: -128.182 });
-    expect(Object.is(publicPin(-0.0001, 0)!.lat, 0)).toBe(true);
-  });
-  it('is null without a pin', () => {
-    expect(publicPin(null, null)).toBeNull();
-    expect(publicPin(-3.7, null)).toBeNull();
-    expect(publicPin(Number.NaN, 128)).toBeNull();
+    const r = (latitude: number, longitude: number) => roundForPublic({ latitude, longitude });
+    expect(r(-3.6954321, 128.1816789)).toEqual({ latitude: -3.695, longitude: 128.182 });
+    expect(r(-3.6955, 128.1815)).toEqual({ latitude: -3.696, longitude: 128.182 });
+    expect(r(3.6955, -128.1815)).toEqual({ latitude: 3.696, longitude: -128.182 });
+    expect(Object.is(r(-0.0001, 0).latitude, 0)).toBe(true);
   });
 });
 
-describe('insideAmbon', () => {
+describe('insideCity', () => {
   it('accepts the city and refuses elsewhere', () => {
-    expect(insideAmbon(-3.6954, 128.1814)).toBe(true);
-    expect(insideAmbon(-6.2, 106.8)).toBe(false);
-    expect(insideAmbon(-3.7, 128.5)).toBe(false);
+    expect(insideCity({ latitude: -3.6954, longitude: 128.1814 })).toBe(true);
+    expect(insideCity({ latitude: -6.2, longitude: 106.8 })).toBe(false);
+    expect(insideCity({ latitude: -3.7, longitude: 128.5 })).toBe(false);
   });
 });
 

@@ -58,7 +58,9 @@ export function insideCity(p: LatLng): boolean {
  * confidential): see `publicLocation` for the whole rule.
  */
 export function roundForPublic(p: LatLng): LatLng {
-  return { latitude: Math.round(p.latitude * 1000) / 1000, longitude: Math.round(p.longitude * 1000) / 1000 };
+  // Halves round away from zero on both hemispheres alike; `+ 0` turns -0 into 0.
+  const round = (v: number) => (Math.sign(v) * Math.round(Math.abs(v) * 1000)) / 1000 + 0;
+  return { latitude: round(p.latitude), longitude: round(p.longitude) };
 }
 
 /**

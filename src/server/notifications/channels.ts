@@ -2,7 +2,7 @@ import type { Locale } from '../../i18n/index.ts';
 import type { Db } from '../db/index.ts';
 import type { NotifyChannels, WhatsAppTemplateRef } from '../db/schema.ts';
 import type { EmailContent } from './service.ts';
-import { insertOutbox, insertWhatsAppOutbox, selectAccountRecipient, selectOptedOut } from './queries.ts';
+import { insertOutbox, insertWhatsAppOutbox, isEmailRestricted, isPhoneRestricted, selectAccountRecipient, selectOptedOut } from './queries.ts';
 
 /**
  * Where one person is reached: an email address and/or a WhatsApp number (E.164) and which of
@@ -39,6 +39,8 @@ export interface Notice {
  * said BERHENTI gets email only. Returns the outbox ids queued.
  */
 export async function enqueueNotice(db: Db, to: Recipient, notice: Notice): Promise<number[]> {
+  // A person whose processing is restricted (src/server/privacy) gets nothing on any channel.
+  if ((to.email && (await isEmailRestricted(db, to.email))) || (to.phone && (await isPhoneRestricted(db, to.phone)))) return [];
   const wantsWhatsApp = to.phone !== null && to.notify !== 'email' && !(await selectOptedOut(db, to.phone));
   const wantsEmail = to.email !== null && (!wantsWhatsApp || to.notify === 'both' || to.notify === 'email');
   const ids: number[] = [];

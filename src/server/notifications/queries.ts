@@ -235,3 +235,28 @@ export async function isEmailRestricted(db: Db, email: string): Promise<boolean>
     .executeTakeFirstOrThrow();
   return !!row.account || !!row.contact;
 }
+
+/**
+ * True when the processing of the data of whoever holds this WhatsApp number (E.164) is restricted:
+ * a restricted contact record with the number, or a restricted account that verified it.
+ */
+export async function isPhoneRestricted(db: Db, phone: string): Promise<boolean> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('whatsapp_user_numbers')
+            .innerJoin('users', 'users.id', 'whatsapp_user_numbers.user_id')
+            .select('users.id')
+            .where('whatsapp_user_numbers.phone', '=', phone)
+            .where('users.processing_restricted_at', 'is not', null),
+        )
+        .as('account'),
+      eb
+        .exists(eb.selectFrom('feedback_contacts').select('feedback_id').where('phone', '=', phone).where('restricted_at', 'is not', null))
+        .as('contact'),
+    ])
+    .executeTakeFirstOrThrow();
+  return !!row.account || !!row.contact;
+}

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/service.ts';
 import { WIT_OFFSET_MS } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
 import { FEEDBACK_KINDS, type FeedbackKind, type Sector } from '../db/schema.ts';
-import { insideAmbon, publicPin } from '../feedback/location.ts';
+import { insideCity, roundForPublic } from '../geo/bounds.ts';
 import type { PhotoStore } from '../feedback/photos.ts';
 import { markdownToText, submitFeedback } from '../feedback/service.ts';
 import { newSubmissionKey } from '../feedback/tracking-code.ts';
@@ -18,7 +18,7 @@ import * as q from './queries.ts';
  * Open311 GeoReport v2 (open311.org) over the city's feedback. Services are the units that take
  * feedback; requests are published, non-confidential feedback with public fields only (never a
  * contact, an account, the named officer, the tracking code or moderation data), pins rounded by
- * `publicPin`. POST needs an API key and goes through the web form's own submission service, so
+ * `roundForPublic` (the site's own rounding). POST needs an API key and goes through the web form's own submission service, so
  * the item waits in the moderators' queue like any other.
  *
  * Every use case takes the request's parameters as strings and answers an Open311Outcome (a
@@ -175,7 +175,7 @@ async function requestRecords(ctx: Open311Context, rows: RequestRow[]) {
   const tr = t(ctx);
   return rows.map((r) => {
     const closed = q.CLOSED_STATUSES.includes(r.status);
-    const pin = publicPin(r.latitude, r.longitude);
+    const pin = r.latitude !== null && r.longitude !== null && Number.isFinite(r.latitude) && Number.isFinite(r.longitude) ? roundForPublic({ latitude: r.latitude, longitude: r.longitude }) : null;
     const answer = answers.get(r.id);
     const photo = photos.get(r.id);
     const text = markdownToText(r.body_md);
@@ -194,8 +194,8 @@ async function requestRecords(ctx: Open311Context, rows: RequestRow[]) {
       address: [r.location_text, r.area_name, r.kecamatan_name ? `${tr('fb.field.kecamatan')} ${r.kecamatan_name}` : null, 'Kota Ambon'].filter(Boolean).join(', '),
       address_id: r.area_code ?? r.kecamatan_code,
       zipcode: null,
-      lat: pin?.lat ?? null,
-      long: pin?.long ?? null,
+      lat: pin?.latitude ?? null,
+      long: pin?.longitude ?? null,
       media_url: photo ? `${ctx.request.publicUrl}/foto/${encodeURIComponent(photo)}` : null,
     };
   });
@@ -320,7 +320,7 @@ export async function postRequest(ctx: Open311Context, form: Params, photos: Pho
     const lat = Number(latS);
     const long = Number(longS);
     if (latS === '' || longS === '' || !Number.isFinite(lat) || !Number.isFinite(long)) return error(400, 'lat and long must both be given as decimal degrees (WGS 84)');
-    if (!insideAmbon(lat, long)) return error(400, 'lat/long: the point is outside Kota Ambon');
+    if (!insideCity({ latitude: lat, longitude: long })) return error(400, 'lat/long: the point is outside Kota Ambon');
     pin = { latitude: lat, longitude: long };
   }
   const addressString = (form.address_string ?? '').trim();
