@@ -11,6 +11,17 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = { id, en };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/** The part after `prefix.` of every dictionary key that starts with it (`sector.` → 'umum' | 'pendidikan' | …). */
+export type KeysUnder<P extends string> = MessageKey extends infer K ? (K extends `${P}.${infer R}` ? R : never) : never;
+
+/**
+ * The label of a vocabulary value, e.g. `labelOf(t, 'sector', unit.sector)`: type-checked, so a value
+ * without its `prefix.value` key in the dictionaries does not compile (no `as never` on keys).
+ */
+export function labelOf<P extends string>(t: Translate, prefix: P, value: KeysUnder<P>): string {
+  return t(`${prefix}.${value}` as MessageKey);
+}
+
 export function isLocale(v: unknown): v is Locale {
   return v === 'id' || v === 'en';
 }

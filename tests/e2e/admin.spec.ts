@@ -138,7 +138,7 @@ test.describe('user administration', () => {
 
     // The user's history shows the change, newest first.
     const history = page.locator('table tbody tr').first();
-    await expect(history.locator('td').nth(1)).toHaveText('user.role_change');
+    await expect(history.locator('td').nth(1)).toHaveText(id['audit.action.user.role_change']);
     await expect(history).toContainText(ACCOUNTS.admin.email);
     await expect(history).toContainText('"role":"resident"');
     await expect(history).toContainText('"role":"asn"');
@@ -151,7 +151,7 @@ test.describe('user administration', () => {
     await expect(page).toHaveURL(/[?&]action=user\.role_change/);
     // Newest first (against a reused PostgreSQL database, earlier runs' entries follow).
     const entry = page.locator('table tbody tr', { hasText: userId }).first();
-    await expect(entry.locator('td').nth(2)).toHaveText('user.role_change');
+    await expect(entry.locator('td').nth(2)).toHaveText(id['audit.action.user.role_change']);
     await expect(entry.locator('td').nth(1)).toContainText(ACCOUNTS.admin.email);
     const change = await entry.locator('pre').innerText();
     const [before, after] = change.split(' → ').map((s) => JSON.parse(s.trim()) as Record<string, unknown>);
@@ -198,7 +198,7 @@ test.describe('user administration', () => {
     await expect(flash(page)).toHaveText(id['admin.user.disabledDone']);
     await expect(page.locator('dd .badge')).toHaveText(id['admin.users.disabled']);
     await expect(page.getByRole('button', { name: id['admin.user.enable'] })).toBeVisible();
-    await expect(page.locator('table tbody tr').first().locator('td').nth(1)).toHaveText('user.disable');
+    await expect(page.locator('table tbody tr').first().locator('td').nth(1)).toHaveText(id['audit.action.user.disable']);
 
     // The session on the other device is over, and signing in is refused as disabled.
     await victim.goto('/');

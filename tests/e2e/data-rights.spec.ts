@@ -93,7 +93,8 @@ for (const js of [true, false]) {
     await page.getByRole('link', { name: new RegExp(`Usul ${word}`) }).click();
     await expect(page).toHaveURL(/\/akun\/data\?kontak=\d+/);
     const phone = page.getByLabel(id['fb.field.contactPhone']);
-    await expect(phone).toHaveValue('+62 811 222 333');
+    // Stored in E.164 (issue 13).
+    await expect(phone).toHaveValue('+62811222333');
     await phone.fill('12');
     expect((await submit(page, page.locator('#kontak-form').getByRole('button', { name: id['privacy.correct.save'] }))).status()).toBe(422);
     await expectFieldError(page, page.getByLabel(id['fb.field.contactPhone']), id['err.phone']);

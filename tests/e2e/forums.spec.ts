@@ -71,8 +71,10 @@ test.describe('the forum list', () => {
     await expect(visitor.locator('table.month a.month-forum', { hasText: F.buka.title })).toHaveCount(0);
     await visitor.getByRole('link', { name: new RegExp(id['forum.prevMonth']) }).click();
     await expect(visitor.locator('table.month a.month-forum', { hasText: F.buka.title })).toHaveCount(1);
-    // A malformed month falls back to the current one instead of failing.
-    expect((await visitor.goto('/forum?bulan=2026-13'))?.status()).toBe(200);
+    // An impossible month is refused by the request guard with a clear 400 (issue 15), never a 500.
+    expect((await visitor.goto('/forum?bulan=2026-13'))?.status()).toBe(400);
+    // A malformed one falls back to the current month.
+    expect((await visitor.goto('/forum?bulan=abc'))?.status()).toBe(200);
   });
 
   test('a forum\'s .ics downloads as text/calendar with the event', async ({ page, baseURL }) => {

@@ -88,10 +88,11 @@ test('the contact button shows the reporter\'s contact, and the view is in the a
   const r = await submit(page, page.getByRole('button', { name: id['mod.contactShow'] }));
   expect(r.status()).toBe(200);
   const section = page.locator('section', { has: page.getByRole('heading', { name: id['mod.contact'], exact: true }) });
-  await expect(section.locator('dd')).toHaveText([contact.name, contact.email, contact.phone]);
+  // The number is shown as stored, in E.164 (issue 13).
+  await expect(section.locator('dd')).toHaveText([contact.name, contact.email, contact.phone.replace(/[\s-]/g, '').replace(/^0/, '+62')]);
 
   await adminPage.goto(`/admin/audit?action=feedback.contact_view&type=feedback&object=${itemId}`);
-  const row = adminPage.getByRole('row').filter({ hasText: 'feedback.contact_view' });
+  const row = adminPage.getByRole('row').filter({ hasText: id['audit.action.feedback.contact_view'] });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText(`feedback ${itemId}`);
   await expect(row).toContainText(ACCOUNTS.moderatorDetail.email);

@@ -253,6 +253,8 @@ try {
   const done: string[] = [];
   for (const a of Object.values(ACCOUNTS)) done.push(`${a.email} (${a.role}${a.unit ? ` ${a.unit}` : ''}): ${await upsertAccount(handle.db, a)}`);
   for (const a of Object.values(FORUM_ACCOUNTS)) done.push(`${a.email} (${a.role}${a.unit ? ` ${a.unit}` : ''}): ${await upsertAccount(handle.db, a)}`);
+  // Flags hide content only when they come from established accounts (FLAG_ESTABLISHED_DAYS): these three are a month old.
+  await sql`update users set created_at = now() - interval '30 days' where email in (${ACCOUNTS.residentFlagA.email}, ${ACCOUNTS.residentFlagB.email}, ${ACCOUNTS.residentFlagC.email})`.execute(handle.db);
   const feedback = await seedFeedback(handle.db);
   const forums = await seedForums(handle.db);
   process.stdout.write(`e2e seed (${handle.kind}${handle.kind === 'pglite' ? ` in ${config.dataDir}` : ''}):\n  ${done.join('\n  ')}\n  ${feedback} feedback items\n  ${forums} forums\n`);

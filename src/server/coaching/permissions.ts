@@ -1,3 +1,4 @@
+import { isCoordinator } from '../../domain/roles.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 
 /**
@@ -12,7 +13,7 @@ import type { SessionUser } from '../accounts/sessions.ts';
 
 /** Create, edit, staff and link coaching actions; confirm attendance. */
 export function canManageCoaching(user: SessionUser | null): boolean {
-  return user?.role === 'moderator' || user?.role === 'admin';
+  return isCoordinator(user);
 }
 
 export interface CoachingActionFacts {

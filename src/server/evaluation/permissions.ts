@@ -1,3 +1,4 @@
+import { isCoordinator } from '../../domain/roles.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { SessionUser } from '../accounts/sessions.ts';
 
 /** Coordinators: the dashboard, before/after, needs attention, all findings, CSV exports. */
 export function canEvaluate(user: SessionUser | null): boolean {
-  return user?.role === 'moderator' || user?.role === 'admin';
+  return isCoordinator(user);
 }
 
 /** Recording a finding and turning it into a follow-up coaching action. */

@@ -1,3 +1,4 @@
+import { isCoordinator } from '../../domain/roles.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 
 /**
@@ -14,7 +15,7 @@ export interface FeedbackAccessFacts {
 }
 
 export function isModerator(user: SessionUser | null): boolean {
-  return user?.role === 'moderator' || user?.role === 'admin';
+  return isCoordinator(user);
 }
 
 /** On the public board, the public detail page, search and the API. */

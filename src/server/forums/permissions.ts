@@ -1,3 +1,4 @@
+import { isCoordinator } from '../../domain/roles.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import type { ForumMode, ForumStatus, RegistrationStatus, SeatPool } from '../db/schema.ts';
@@ -6,7 +7,7 @@ import type { ForumMode, ForumStatus, RegistrationStatus, SeatPool } from '../db
 
 /** Moderators and admins run forums: schedule, agenda, check-in, minutes, commitments. */
 export function canManageForums(user: SessionUser | null): boolean {
-  return user?.role === 'moderator' || user?.role === 'admin';
+  return isCoordinator(user);
 }
 
 /** Drafts are seen by those who run forums only; everything else is public. */

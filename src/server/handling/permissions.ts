@@ -1,19 +1,20 @@
+import { isCoordinator, isStaff } from '../../domain/roles.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 
 /** Answering belongs to the ASN staff of the item's unit, and to moderators and admins. */
 export function canHandle(user: SessionUser | null, f: { unit_id: number | null }): boolean {
-  if (user?.role === 'moderator' || user?.role === 'admin') return true;
+  if (isCoordinator(user)) return true;
   return user?.role === 'asn' && f.unit_id !== null && f.unit_id === user.unitId;
 }
 
 /** The unit inbox page: ASN staff (their unit) and moderators/admins (all units). */
 export function canOpenInbox(user: SessionUser | null): boolean {
-  return user?.role === 'asn' || user?.role === 'moderator' || user?.role === 'admin';
+  return isStaff(user);
 }
 
 /** Templates of a unit: its staff and moderators. */
 export function canManageTemplates(user: SessionUser | null, unitId: number): boolean {
-  if (user?.role === 'moderator' || user?.role === 'admin') return true;
+  if (isCoordinator(user)) return true;
   return user?.role === 'asn' && user.unitId === unitId;
 }
 

@@ -1,8 +1,9 @@
+import { isCoordinator } from '../../domain/roles.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 
 /** Triage (publish, reject, assign ...) belongs to moderators and admins. */
 export function canModerate(user: SessionUser | null): boolean {
-  return user?.role === 'moderator' || user?.role === 'admin';
+  return isCoordinator(user);
 }
 
 /** A rejected item is final: it is neither published nor made confidential nor forwarded (the page offers none of these). */

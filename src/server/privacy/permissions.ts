@@ -1,3 +1,4 @@
+import { isCoordinator } from '../../domain/roles.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 
 /** Named predicates of the data-rights domain. */
@@ -17,5 +18,5 @@ export function canDeleteOwnAccount(user: SessionUser | null): boolean {
 
 /** Moderators (and admins) restrict the processing of a person's data on request. */
 export function canRestrictProcessing(user: SessionUser | null): boolean {
-  return user?.role === 'moderator' || user?.role === 'admin';
+  return isCoordinator(user);
 }
