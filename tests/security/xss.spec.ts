@@ -45,7 +45,10 @@ async function dangerousMarkup(page: Page): Promise<string[]> {
         const n = a.name.toLowerCase();
         const v = a.value;
         if (n.startsWith('on')) out.push(`${el.tagName} ${n}=${v}`);
-        if ((n.startsWith('hx-') || n.startsWith('data-hx-')) && /xss|1337|keluar.*load|load/i.test(`${v}`) && n.includes('trigger')) out.push(`${el.tagName} ${n}=${v}`);
+        // Our own templates lazy-load fragments of the site (`/…/fragmen/…`, e.g. the subscriptions on /akun) with
+        // a load trigger; an injected trigger points anywhere else.
+        const ownFragment = /^\/[a-z0-9/-]*\/fragmen\/[a-z0-9-]+$/.test(el.getAttribute('data-hx-get') ?? el.getAttribute('hx-get') ?? '');
+        if ((n.startsWith('hx-') || n.startsWith('data-hx-')) && /xss|1337|keluar.*load|load/i.test(`${v}`) && n.includes('trigger') && !ownFragment) out.push(`${el.tagName} ${n}=${v}`);
         if ((n.startsWith('hx-') || n.startsWith('data-hx-')) && /xss-probe|alert/.test(v)) out.push(`${el.tagName} ${n}=${v}`);
         if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'].includes(n) && /^\s*(javascript|vbscript|data:text\/html)/i.test(v.replace(/[\s\u0000-\u001f]/g, '')))
           out.push(`${el.tagName} ${n}=${v}`);
