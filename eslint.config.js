@@ -78,4 +78,21 @@ export default tseslint.config(
       ]),
     },
   },
+  {
+    // A cast to `never` (or to MessageKey) makes the compiler accept anything: a dictionary key that
+    // does not exist, a column a table lacks. Labels of vocabulary go through `labelOf(t, prefix, value)`
+    // (src/i18n/index.ts); a cast that must stay says why next to an eslint-disable comment.
+    files: ['src/**/*.ts', 'src/**/*.astro'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSAsExpression > TSNeverKeyword.typeAnnotation', message: 'No `as never`: type the value (labelOf for dictionary keys), or say in a comment why the cast must stay.' },
+        { selector: 'TSTypeAssertion > TSNeverKeyword.typeAnnotation', message: 'No `<never>` casts: type the value instead.' },
+        {
+          selector: "TSAsExpression > TSTypeReference.typeAnnotation > Identifier.typeName[name='MessageKey']",
+          message: 'No `as MessageKey`: a dynamic key goes through labelOf(t, prefix, value) (src/i18n/index.ts), or isMessageKey() when it comes from data.',
+        },
+      ],
+    },
+  },
 );

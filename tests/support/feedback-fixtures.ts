@@ -10,7 +10,7 @@ import type { SessionUser } from '../../src/server/accounts/sessions.ts';
 import type { Actor } from '../../src/server/audit/service.ts';
 import { parseConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/index.ts';
-import type { Role, UserRow } from '../../src/server/db/schema.ts';
+import type { Role, Sector, UserRow } from '../../src/server/db/schema.ts';
 import { photoStore, type PhotoStore } from '../../src/server/feedback/photos.ts';
 import { listBoard, parseBoardQuery, submitFeedback, type Submitted, type SubmissionInput } from '../../src/server/feedback/service.ts';
 import { newSubmissionKey } from '../../src/server/feedback/tracking-code.ts';
@@ -109,7 +109,7 @@ export async function makeUser(db: Db, opts: { role?: Role; unitId?: number | nu
 
 // ---- reference data
 
-export async function unitByShortName(db: Db, shortName: string): Promise<{ id: number; sector: string }> {
+export async function unitByShortName(db: Db, shortName: string): Promise<{ id: number; sector: Sector }> {
   return db.selectFrom('units').select(['id', 'sector']).where('short_name', '=', shortName).executeTakeFirstOrThrow();
 }
 

@@ -1,5 +1,5 @@
 /**
- * How the audit log reads to a person: each action by its label (src/i18n/audit.ts), and a
+ * How the audit log reads to a person: each action by its label (src/i18n/audit/), and a
  * change as the fields that differ between `before` and `after`, one line each, instead of
  * two JSON documents.
  */

@@ -74,18 +74,23 @@ export async function selectItemFacts(db: Db, pairs: DirtyPair[]): Promise<ItemF
   return r.rows;
 }
 
+/** One value per sum column, keyed by its name (Object.fromEntries forgets the keys; they are exactly SUM_COLUMNS). */
+function sumColumns<V>(value: (c: (typeof SUM_COLUMNS)[number]) => V): Record<(typeof SUM_COLUMNS)[number], V> {
+  return Object.fromEntries(SUM_COLUMNS.map((c) => [c, value(c)])) as Record<(typeof SUM_COLUMNS)[number], V>;
+}
+
 /** Writes the rollup rows of several (unit, day) pairs in one statement. */
 export async function upsertDayMeasures(db: Db, rows: Array<{ unit_id: number; day: string; sums: Sums }>): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto('unit_day_measures')
-    .values(rows.map((r) => ({ unit_id: r.unit_id, day: r.day, ...Object.fromEntries(SUM_COLUMNS.map((c) => [c, r.sums[c]])), wd_hist: sql<number[]>`${`{${r.sums.wd_hist.join(',')}}`}::int[]` })) as never)
+    .values(rows.map((r) => ({ unit_id: r.unit_id, day: r.day, ...sumColumns((c) => r.sums[c]), wd_hist: sql<number[]>`${`{${r.sums.wd_hist.join(',')}}`}::int[]` })))
     .onConflict((oc) =>
       oc.columns(['unit_id', 'day']).doUpdateSet({
-        ...Object.fromEntries(SUM_COLUMNS.map((c) => [c, sql.ref(`excluded.${c}`)])),
-        wd_hist: sql.ref('excluded.wd_hist'),
-        refreshed_at: sql`now()`,
-      } as never),
+        ...sumColumns((c) => sql.ref<number>(`excluded.${c}`)),
+        wd_hist: sql.ref<number[]>('excluded.wd_hist'),
+        refreshed_at: sql<Date>`now()`,
+      }),
     )
     .execute();
 }

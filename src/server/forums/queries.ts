@@ -1,6 +1,6 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { CommitmentStatus, ForumStatus, ForumTable, QuestionStatus, SeatPool } from '../db/schema.ts';
+import type { CommitmentStatus, ForumRegistrationTable, ForumStatus, ForumTable, QuestionStatus, SeatPool } from '../db/schema.ts';
 
 /** Every SQL statement of the forums domain. Functions take the database or a transaction first. */
 
@@ -43,12 +43,15 @@ export function insertForum(db: Db, values: Insertable<ForumTable>) {
 }
 
 export function updateForumRow(db: Db, id: number, values: Record<string, unknown>) {
+  // The forum edit passes its parsed form, whose `mode` zod types as a plain string (forums/service.ts,
+  // `forumSchema`); `Updateable<ForumTable>` here needs that schema to carry ForumMode first.
+  // eslint-disable-next-line no-restricted-syntax
   return db.updateTable('forums').set({ ...values, updated_at: new Date() } as never).where('id', '=', id).execute();
 }
 
 export function bumpSeats(db: Db, id: number, pool: SeatPool, delta: number) {
-  const col = pool === 'resident' ? 'resident_taken' : 'asn_taken';
-  return db.updateTable('forums').set({ [col]: sql`${sql.ref(col)} + ${delta}` } as never).where('id', '=', id).execute();
+  const bump = (col: 'resident_taken' | 'asn_taken') => sql<number>`${sql.ref(col)} + ${delta}`;
+  return db.updateTable('forums').set(pool === 'resident' ? { resident_taken: bump('resident_taken') } : { asn_taken: bump('asn_taken') }).where('id', '=', id).execute();
 }
 
 export function selectForumUnits(db: Db, forumId: number) {
@@ -147,8 +150,8 @@ export function insertRegistration(
   return db.insertInto('forum_registrations').values(v).onConflict((oc) => oc.column('code').doNothing()).returning('id').executeTakeFirst();
 }
 
-export function updateRegistration(db: Db, id: number, values: Record<string, unknown>) {
-  return db.updateTable('forum_registrations').set({ ...values, updated_at: new Date() } as never).where('id', '=', id).execute();
+export function updateRegistration(db: Db, id: number, values: Updateable<ForumRegistrationTable>) {
+  return db.updateTable('forum_registrations').set({ ...values, updated_at: new Date() }).where('id', '=', id).execute();
 }
 
 /** The first in line on the waitlist of a pool (arrival order). */

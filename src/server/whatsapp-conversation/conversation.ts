@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatDateTime, translator, type Locale, type MessageKey, type Translate } from '../../i18n/index.ts';
+import { formatDateTime, labelOf, translator, type Locale, type MessageKey, type Translate } from '../../i18n/index.ts';
 import type { RequestContext } from '../accounts/service.ts';
 import type { AppConfig } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -117,7 +117,7 @@ async function prompt(db: Db, t: Translate, step: Step, draft: Draft): Promise<s
     case 'kind':
       return t('wa.askKind');
     case 'sector':
-      return t('wa.askSector', { list: numbered(SECTORS.map((s) => t(`sector.${s}` as MessageKey))) });
+      return t('wa.askSector', { list: numbered(SECTORS.map((s) => labelOf(t, 'sector', s))) });
     case 'unit': {
       const units = await q.selectUnitsOfSector(db, draft.sector!);
       return t('wa.askUnit', { list: numbered(units.map((u) => u.short_name)) });
@@ -132,7 +132,7 @@ async function prompt(db: Db, t: Translate, step: Step, draft: Draft): Promise<s
       return t('wa.askAnonymous');
     case 'confirm':
       return t('wa.summary', {
-        kind: t(`kind.${draft.kind!}` as MessageKey),
+        kind: labelOf(t, 'kind', draft.kind!),
         unit: draft.unit === 'unsure' || !draft.unitName ? t('wa.unsure') : draft.unitName,
         kecamatan: draft.kecamatanName ?? t('wa.none'),
         photo: draft.photo ? t('wa.photoAttached') : t('wa.none'),
@@ -158,7 +158,7 @@ async function statusReply(deps: ConversationDeps, t: Translate, phone: string, 
   if (!view || !code) return t('wa.statusNotFound');
   const f = view.feedback;
   const moderation = f.moderation_state === 'pending' ? t('wa.statusPending') : f.moderation_state === 'rejected' ? t('wa.statusRejected') : '';
-  let text = t('wa.statusLine', { code, title: f.title, status: t(`status.${f.status}` as MessageKey), moderation });
+  let text = t('wa.statusLine', { code, title: f.title, status: labelOf(t, 'status', f.status), moderation });
   const answer = await q.selectLatestPublicAnswer(deps.db, id!);
   if (answer?.body_md) text += t('wa.statusAnswer', { unit: f.unit_short_name ?? '-', answer: markdownToText(answer.body_md).slice(0, 1500) });
   return text;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Sector } from '../../domain/vocabulary.ts';
 import type { Db } from '../db/index.ts';
 import type { NotifyChannels } from '../db/schema.ts';
 
@@ -115,8 +116,8 @@ export function selectStaleConversations(db: Db, before: Date, limit: number) {
 
 // ---- reference lists for the conversation
 
-export function selectUnitsOfSector(db: Db, sector: string) {
-  return db.selectFrom('units').select(['id', 'short_name', 'name']).where('sector', '=', sector as never).where('active', '=', true).orderBy('short_name').execute();
+export function selectUnitsOfSector(db: Db, sector: Sector) {
+  return db.selectFrom('units').select(['id', 'short_name', 'name']).where('sector', '=', sector).where('active', '=', true).orderBy('short_name').execute();
 }
 
 export function selectKecamatan(db: Db) {

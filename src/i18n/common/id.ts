@@ -1,0 +1,67 @@
+/**
+ * The layout (site name, main navigation, footer), the home page, form controls, error pages and
+ * the errors every domain uses (required, too long, bad request, stale edit, rate limited).
+ * Indonesian: the source of the keys (common/en.ts must define exactly these).
+ */
+export const id = {
+  'site.name': 'Baku Dengar',
+  'site.tagline': 'Masukan layanan publik dan forum dialog ASN dan warga Kota Ambon',
+  'site.skip': 'Langsung ke isi',
+  'site.footer': 'Program pembinaan ASN berbasis kinerja, Pemerintah Kota Ambon. Waktu dalam WIT (Asia/Jayapura).',
+  'nav.main': 'Navigasi utama',
+  'nav.home': 'Beranda',
+  'nav.signIn': 'Masuk',
+  'nav.signUp': 'Daftar',
+  'nav.signOut': 'Keluar',
+  'nav.account': 'Akun saya',
+  'nav.admin': 'Admin',
+  'nav.language': 'Bahasa',
+  'nav.switchTo': 'English',
+  'nav.switchToLabel': 'Switch to English',
+
+  'home.title': 'Baku dengar: saling mendengar untuk layanan yang lebih baik',
+  'home.lead':
+    'Sampaikan keluhan, apresiasi, saran atau pertanyaan tentang layanan publik Kota Ambon, ikuti tindak lanjutnya, dan bertemu langsung dengan ASN dalam forum dialog bulanan.',
+  'home.feedback.title': 'Masukan',
+  'home.feedback.text': 'Sampaikan masukan tentang layanan, dengan atau tanpa akun, dan lacak dengan kode pelacakan.',
+  'home.forums.title': 'Forum dialog bulanan',
+  'home.forums.text': 'Daftar forum, kirim pertanyaan lebih dahulu, dan baca notulanya.',
+  'home.coaching.title': 'Pembinaan ASN',
+  'home.coaching.text': 'Masukan warga menjadi dasar pembinaan ASN: lokakarya, seminar, pelatihan berbasis TI dan pendampingan.',
+  'home.scorecards': 'Rapor layanan setiap unit',
+  'home.units': '{units} unit layanan dan {areas} wilayah di Kota Ambon',
+  'home.welcome': 'Selamat datang, {name}.',
+
+  'form.required': 'wajib',
+  'form.optional': 'tidak wajib',
+  'form.errorSummary': 'Periksa isian berikut:',
+  'form.save': 'Simpan',
+  'form.search': 'Cari',
+  'form.filter': 'Saring',
+  'form.all': 'Semua',
+  'form.showPassword': 'Tampilkan kata sandi',
+
+  'err.required': 'Wajib diisi.',
+  'err.tooLong': 'Terlalu panjang (paling banyak {max} karakter).',
+  'err.tooShort': 'Terlalu pendek (paling sedikit {min} karakter).',
+  'err.rateLimited': 'Terlalu banyak percobaan. Tunggu {seconds} detik lalu coba lagi.',
+  'err.invalidChoice': 'Pilihan tidak sah.',
+  'err.badRequest': 'Permintaan tidak dapat diproses.',
+  'admin.nav': 'Menu admin',
+  'pager.next': 'Berikutnya',
+  'pager.prev': 'Sebelumnya',
+  'email.footer': 'Surel ini dikirim otomatis oleh Baku Dengar, Pemerintah Kota Ambon.',
+  'err.date': 'Tanggal tidak sah.',
+  'err.dateFuture': 'Tanggal kejadian tidak boleh di masa depan.',
+
+  'err.staleEdit': 'Masukan ini sudah diubah orang lain sejak halaman Anda dibuka. Muat ulang halaman lalu periksa lagi; tidak ada yang ditimpa.',
+  'err.textRequired': 'Tulis isinya.',
+  'error.404.title': 'Halaman tidak ditemukan',
+  'error.404.text': 'Halaman yang Anda cari tidak ada atau sudah dipindahkan.',
+  'error.403.title': 'Akses ditolak',
+  'error.403.text': 'Akun Anda tidak berhak membuka halaman ini.',
+  'error.500.title': 'Terjadi kesalahan',
+  'error.500.text': 'Maaf, ada kesalahan di server. Coba lagi sebentar lagi.',
+  'error.backHome': 'Kembali ke beranda',
+  'table.scroll': '{caption} (geser ke samping untuk melihat semua kolom)',
+};

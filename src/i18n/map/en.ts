@@ -1,0 +1,35 @@
+/** English for map/id.ts: a missing or extra key does not compile. */
+import type { Messages } from '../messages.ts';
+import type { id } from './id.ts';
+
+export const en: Messages<typeof id> = {
+  'map.pin.legend': 'Place on the map',
+  'map.pin.hint': 'Mark the place if you wish: click or tap the map, drag the marker, or use your location. Public pages round it to about 100 m, and never show it when the feedback is confidential.',
+  'map.pin.open': 'Choose on the map',
+  'map.pin.locate': 'Use my location',
+  'map.pin.clear': 'Remove the pin',
+  'map.pin.centre': "Pin the map's centre",
+  'map.pin.none': 'No place on the map yet.',
+  'map.pin.chosen': 'Place chosen: {lat}, {lng}',
+  'map.pin.locating': 'Finding your location…',
+  'map.pin.locateFailed': 'Your location could not be read. Choose the place on the map.',
+  'map.pin.loadFailed': 'The map could not be loaded. Try again, or send without a pin.',
+  'map.pin.mapLabel': 'Map of Kota Ambon: click to mark the place; arrow keys move the map',
+  'map.pin.photoOffer': "Your photo holds a GPS position ({lat}, {lng}). Use it as the pin? It is still removed from the photo itself.",
+  'map.pin.photoUse': "Use the photo's position",
+  'map.err.pinInvalid': 'The map pin could not be read. Choose it again on the map or remove it.',
+  'map.err.pinOutside': 'This place is outside Kota Ambon. Choose a place inside the city, or remove the pin.',
+  'map.detail.pin': 'Place on the map',
+  'map.detail.pinRounded': '{lat}, {lng} (rounded to about 100 m)',
+  'map.detail.pinExact': '{lat}, {lng} (exact; the public sees it rounded)',
+  'map.detail.openMap': 'view on OpenStreetMap',
+  'map.board.title': 'Feedback map',
+  'map.board.lead': 'Published feedback with a map pin, by the board filter. Places are rounded to about 100 m.',
+  'map.board.listLink': 'View as a list',
+  'map.board.mapLink': 'View on the map',
+  'map.board.pointsTitle': 'Feedback on the map ({count})',
+  'map.board.limited': 'Only the {count} newest items are shown. Narrow the filter to see others.',
+  'map.board.empty': 'No feedback with a map pin for this filter.',
+  'map.board.mapLabel': 'Feedback map; the list below holds the same content',
+  'map.board.noScript': 'The map needs JavaScript; the list below holds the same content.',
+};

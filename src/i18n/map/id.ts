@@ -1,0 +1,35 @@
+/**
+ * Maps: the feedback pin, the public location and the board map.
+ * Indonesian: the source of the keys (map/en.ts must define exactly these).
+ */
+export const id = {
+  'map.pin.legend': 'Titik di peta',
+  'map.pin.hint': 'Tandai tempatnya bila mau: klik atau ketuk peta, geser penandanya, atau pakai lokasi Anda. Di halaman publik titik ini dibulatkan sekitar 100 m, dan tidak pernah ditampilkan bila masukan dirahasiakan.',
+  'map.pin.open': 'Pilih di peta',
+  'map.pin.locate': 'Gunakan lokasi saya',
+  'map.pin.clear': 'Hapus titik',
+  'map.pin.centre': 'Tandai di tengah peta',
+  'map.pin.none': 'Belum ada titik di peta.',
+  'map.pin.chosen': 'Titik dipilih: {lat}, {lng}',
+  'map.pin.locating': 'Mencari lokasi Anda…',
+  'map.pin.locateFailed': 'Lokasi Anda tidak dapat dibaca. Pilih titik di peta.',
+  'map.pin.loadFailed': 'Peta tidak dapat dimuat. Coba lagi, atau kirim tanpa titik.',
+  'map.pin.mapLabel': 'Peta Kota Ambon: klik untuk menandai tempat; tombol panah menggeser peta',
+  'map.pin.photoOffer': 'Foto Anda menyimpan lokasi GPS ({lat}, {lng}). Pakai sebagai titik? Lokasi itu tetap dihapus dari fotonya.',
+  'map.pin.photoUse': 'Pakai lokasi foto',
+  'map.err.pinInvalid': 'Titik di peta tidak terbaca. Pilih lagi di peta atau hapus titiknya.',
+  'map.err.pinOutside': 'Titik ini di luar wilayah Kota Ambon. Pilih tempat di dalam kota, atau hapus titiknya.',
+  'map.detail.pin': 'Titik di peta',
+  'map.detail.pinRounded': '{lat}, {lng} (dibulatkan sekitar 100 m)',
+  'map.detail.pinExact': '{lat}, {lng} (tepat; publik melihatnya dibulatkan)',
+  'map.detail.openMap': 'lihat di OpenStreetMap',
+  'map.board.title': 'Peta masukan',
+  'map.board.lead': 'Masukan yang diterbitkan dan bertitik, menurut saringan papan. Lokasi dibulatkan sekitar 100 m.',
+  'map.board.listLink': 'Lihat sebagai daftar',
+  'map.board.mapLink': 'Lihat di peta',
+  'map.board.pointsTitle': 'Masukan di peta ({count})',
+  'map.board.limited': 'Hanya {count} masukan terbaru yang ditampilkan. Persempit saringan untuk melihat yang lain.',
+  'map.board.empty': 'Tidak ada masukan bertitik untuk saringan ini.',
+  'map.board.mapLabel': 'Peta masukan; daftar di bawahnya memuat isi yang sama',
+  'map.board.noScript': 'Peta memerlukan JavaScript; daftar di bawah memuat isi yang sama.',
+};

@@ -1,0 +1,35 @@
+/** English for messaging/id.ts: a missing or extra key does not compile. */
+import type { Messages } from '../messages.ts';
+import type { id } from './id.ts';
+
+export const en: Messages<typeof id> = {
+  'admin.outbox.title': 'Outbox',
+  'admin.outbox.lead': 'Emails sent by the system. Without SMTP_URL they are only recorded here and in the log.',
+  'admin.outbox.to': 'Recipient',
+  'admin.outbox.subject': 'Subject',
+  'admin.outbox.status': 'Status',
+  'admin.outbox.none': 'No emails yet.',
+  'channel.web': 'Website',
+  'channel.whatsapp': 'WhatsApp',
+  'channel.open311': 'Open311',
+  'channel.label': 'Channel',
+  'channel.email': 'Email',
+  'outbox.title': 'Outbox',
+  'outbox.intro': 'Every message this site sends, per channel, with its delivery state.',
+  'outbox.filter.channel': 'Channel',
+  'outbox.filter.status': 'Status',
+  'outbox.filter.all': 'All',
+  'outbox.filter.apply': 'Show',
+  'outbox.to': 'Recipient',
+  'outbox.delivery': 'Delivery',
+  'outbox.fallback': 'Replaced by email #{id}',
+  'outbox.status.pending': 'Waiting',
+  'outbox.status.sending': 'Sending',
+  'outbox.status.sent': 'Sent',
+  'outbox.status.logged': 'Logged (no SMTP)',
+  'outbox.status.failed': 'Failed',
+  'delivery.sent': 'Sent',
+  'delivery.delivered': 'Delivered',
+  'delivery.read': 'Read',
+  'delivery.failed': 'Failed',
+};
