@@ -206,17 +206,3 @@ export async function pruneAlerts(db: Db, now: Date): Promise<void> {
 export function findUnit(db: Db, id: number) {
   return db.selectFrom('units').select(['id', 'short_name']).where('id', '=', id).executeTakeFirst();
 }
-
-export function findKecamatan(db: Db, code: string) {
-  return db.selectFrom('areas').select(['code', 'name']).where('code', '=', code).where('kind', '=', 'kecamatan').executeTakeFirst();
-}
-
-export function findPublicFeedback(db: Db, id: number) {
-  return db
-    .selectFrom('feedback')
-    .select(['id', 'title'])
-    .where('id', '=', id)
-    .where('moderation_state', '=', 'published')
-    .where('confidential', '=', false)
-    .executeTakeFirst();
-}
