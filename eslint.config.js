@@ -4,13 +4,16 @@
  * Boundaries: components and layouts never import src/server; pages never reach the database layer
  * or a domain's queries (they call a use case); migrations never import application code (they are
  * frozen, and the code they would import is not); no two domains of src/server import each other.
+ * Pages and components link the stylesheets, scripts and icons of public/ through asset().
  */
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import astro from 'eslint-plugin-astro';
+import assetLinks from './eslint-rules/asset-links.js';
 import noDomainCycles from './eslint-rules/no-domain-cycles.js';
 
 const restrict = (patterns) => ['error', { patterns }];
+const baku = { rules: { 'no-domain-cycles': noDomainCycles, 'asset-links': assetLinks } };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', '.astro/**', 'public/vendor/**', 'test-results/**', 'playwright-report/**'] },
@@ -39,9 +42,14 @@ export default tseslint.config(
     rules: { 'no-empty-pattern': 'off' },
   },
   {
-    plugins: { baku: { rules: { 'no-domain-cycles': noDomainCycles } } },
+    plugins: { baku },
     files: ['src/server/**/*.ts'],
     rules: { 'baku/no-domain-cycles': 'error' },
+  },
+  {
+    plugins: { baku },
+    files: ['src/**/*.astro'],
+    rules: { 'baku/asset-links': 'error' },
   },
   {
     // Components may name the types of the props they are given (`import type`), never call the server.

@@ -7,11 +7,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { createAdminAccount } from '../src/server/accounts/service.ts';
-import { getConfig } from '../src/server/config.ts';
-import { openDb } from '../src/server/db/index.ts';
-import { migrateToLatest } from '../src/server/db/migrate.ts';
-import { translator } from '../src/i18n/index.ts';
-import { seedReferenceData } from '../src/server/reference/seed.ts';
+import { reportErrors, withReadyDatabase } from './cli.ts';
 
 const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, link: { type: 'boolean', default: false } } });
 if (!values.email) {
@@ -48,22 +44,12 @@ if (!values.link && process.stdin.isTTY) {
   }
 }
 
-const config = getConfig();
-const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-try {
-  await migrateToLatest(handle.db);
-  await seedReferenceData(handle.db);
-  const result = await createAdminAccount(handle.db, { email: values.email, displayName: values.name, password }, config.publicUrl);
-  if (!result.ok) {
-    const t = translator('en');
-    for (const [field, msg] of Object.entries(result.errors)) console.error(`${field}: ${t(msg.key, msg.params)}`);
-    process.exitCode = 1;
-  } else {
-    console.log(`Admin account created: ${result.value.user.email}`);
-    if (result.value.setupLink) {
-      console.log(`Open this one-time link within 24 hours to set the password:\n  ${result.value.setupLink}`);
-    }
+const { email, name } = values;
+await withReadyDatabase(async (db, config) => {
+  const result = await createAdminAccount(db, { email, displayName: name, password }, config.publicUrl);
+  if (!result.ok) return reportErrors(result.errors);
+  console.log(`Admin account created: ${result.value.user.email}`);
+  if (result.value.setupLink) {
+    console.log(`Open this one-time link within 24 hours to set the password:\n  ${result.value.setupLink}`);
   }
-} finally {
-  await handle.close();
-}
+});

@@ -5,13 +5,9 @@
  * /admin/api. With the embedded database, stop the server first.
  */
 import { parseArgs } from 'node:util';
-import { translator } from '../src/i18n/index.ts';
-import { getConfig } from '../src/server/config.ts';
-import { openDb } from '../src/server/db/index.ts';
-import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { createApiKey } from '../src/server/open311/api-keys.ts';
-import { seedReferenceData } from '../src/server/reference/seed.ts';
 import { userInfo } from 'node:os';
+import { reportErrors, withReadyDatabase } from './cli.ts';
 
 const { values } = parseArgs({ options: { name: { type: 'string' } } });
 if (!values.name) {
@@ -19,20 +15,10 @@ if (!values.name) {
   process.exit(2);
 }
 
-const config = getConfig();
-const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-try {
-  await migrateToLatest(handle.db);
-  await seedReferenceData(handle.db);
+const { name } = values;
+await withReadyDatabase(async (db) => {
   const actor = { id: null, label: `cli:${userInfo().username}`, ip: null };
-  const result = await createApiKey(handle.db, actor, 'cli', { name: values.name });
-  if (!result.ok) {
-    const t = translator('en');
-    for (const [field, msg] of Object.entries(result.errors)) console.error(`${field}: ${t(msg.key, msg.params)}`);
-    process.exitCode = 1;
-  } else {
-    console.log(`Open311 API key #${result.value.id} created for ${result.value.name}. It is shown only now:\n  ${result.value.key}`);
-  }
-} finally {
-  await handle.close();
-}
+  const result = await createApiKey(db, actor, 'cli', { name });
+  if (!result.ok) return reportErrors(result.errors);
+  console.log(`Open311 API key #${result.value.id} created for ${result.value.name}. It is shown only now:\n  ${result.value.key}`);
+});

@@ -59,15 +59,20 @@ export async function deleteConfirmTokens(db: Db, id: number): Promise<void> {
   await db.deleteFrom('alert_tokens').where('subscription_id', '=', id).where('purpose', '=', 'confirm').execute();
 }
 
-/** A signed-in person's live subscriptions (confirmed or waiting for confirmation). */
-export function selectUserSubscriptions(db: Db, userId: string) {
+/** Subscriptions with the names of what they follow (unit, kecamatan, item title), for pages and emails. */
+function withNames(db: Db) {
   return db
     .selectFrom('alert_subscriptions as s')
     .leftJoin('units', 'units.id', 's.unit_id')
     .leftJoin('areas as kec', (j) => j.onRef('kec.code', '=', 's.kecamatan_code').on('kec.kind', '=', 'kecamatan'))
     .leftJoin('feedback', 'feedback.id', 's.feedback_id')
     .selectAll('s')
-    .select(['units.short_name as unit_short_name', 'kec.name as kecamatan_name', 'feedback.title as feedback_title'])
+    .select(['units.short_name as unit_short_name', 'kec.name as kecamatan_name', 'feedback.title as feedback_title']);
+}
+
+/** A signed-in person's live subscriptions (confirmed or waiting for confirmation). */
+export function selectUserSubscriptions(db: Db, userId: string) {
+  return withNames(db)
     .where('s.user_id', '=', userId)
     .where('s.cancelled_at', 'is', null)
     .orderBy('s.id', 'desc')
@@ -149,13 +154,7 @@ export async function insertItems(db: Db, rows: Array<{ subscription_id: number;
  * LOCKED): immediate ones always, daily ones when `dailyDue` and not yet sent on `today`.
  */
 export function claimDueSubscriptions(db: Db, today: string, dailyDue: boolean, limit: number) {
-  return db
-    .selectFrom('alert_subscriptions as s')
-    .leftJoin('units', 'units.id', 's.unit_id')
-    .leftJoin('areas as kec', (j) => j.onRef('kec.code', '=', 's.kecamatan_code').on('kec.kind', '=', 'kecamatan'))
-    .leftJoin('feedback', 'feedback.id', 's.feedback_id')
-    .selectAll('s')
-    .select(['units.short_name as unit_short_name', 'kec.name as kecamatan_name', 'feedback.title as feedback_title'])
+  return withNames(db)
     .where(live)
     .where((eb) => eb.exists(eb.selectFrom('alert_items as i').select('i.event_id').whereRef('i.subscription_id', '=', 's.id')))
     .where((eb) =>
@@ -205,18 +204,4 @@ export async function pruneAlerts(db: Db, now: Date): Promise<void> {
 
 export function findUnit(db: Db, id: number) {
   return db.selectFrom('units').select(['id', 'short_name']).where('id', '=', id).executeTakeFirst();
-}
-
-export function findKecamatan(db: Db, code: string) {
-  return db.selectFrom('areas').select(['code', 'name']).where('code', '=', code).where('kind', '=', 'kecamatan').executeTakeFirst();
-}
-
-export function findPublicFeedback(db: Db, id: number) {
-  return db
-    .selectFrom('feedback')
-    .select(['id', 'title'])
-    .where('id', '=', id)
-    .where('moderation_state', '=', 'published')
-    .where('confidential', '=', false)
-    .executeTakeFirst();
 }

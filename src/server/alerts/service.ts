@@ -8,6 +8,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { witDate } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
 import type { AlertFrequency, AlertScope, FeedbackEventKind } from '../db/schema.ts';
+import { findKecamatan, findPublicFeedback } from '../feedback/queries.ts';
 import { fail, validate, type FieldErrors, type Result } from '../forms.ts';
 import { boxAround, checkPin, distanceMetres, publicLocation } from '../geo/bounds.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
@@ -83,7 +84,7 @@ export async function subscribeToAlerts(db: Db, ctx: RequestContext, user: Sessi
     if (!unit) errors.unit = { key: 'alerts.err.unit' };
     else row.unit_id = unit.id;
   } else if (d.scope === 'kecamatan') {
-    const kec = d.kecamatan ? await q.findKecamatan(db, d.kecamatan) : undefined;
+    const kec = d.kecamatan ? await findKecamatan(db, d.kecamatan) : undefined;
     if (!kec) errors.kecamatan = { key: 'alerts.err.kecamatan' };
     else row.kecamatan_code = kec.code;
   } else if (d.scope === 'point') {
@@ -98,7 +99,7 @@ export async function subscribeToAlerts(db: Db, ctx: RequestContext, user: Sessi
     if (!(ALERT_RADII as readonly number[]).includes(radius)) errors.radius = { key: 'alerts.err.radius' };
     else row.radius_m = radius;
   } else {
-    const f = d.feedback && /^\d{1,15}$/.test(d.feedback) ? await q.findPublicFeedback(db, Number(d.feedback)) : undefined;
+    const f = d.feedback && /^\d{1,15}$/.test(d.feedback) ? await findPublicFeedback(db, Number(d.feedback)) : undefined;
     if (!f) errors.feedback = { key: 'alerts.err.item' };
     else row.feedback_id = f.id;
   }
@@ -137,8 +138,8 @@ export async function subscribeToAlerts(db: Db, ctx: RequestContext, user: Sessi
 async function scopeNames(db: Db, row: Pick<q.SubscriptionInsert, 'unit_id' | 'kecamatan_code' | 'feedback_id'>) {
   return {
     unit_short_name: row.unit_id ? ((await q.findUnit(db, row.unit_id))?.short_name ?? null) : null,
-    kecamatan_name: row.kecamatan_code ? ((await q.findKecamatan(db, row.kecamatan_code))?.name ?? null) : null,
-    feedback_title: row.feedback_id ? ((await q.findPublicFeedback(db, row.feedback_id))?.title ?? null) : null,
+    kecamatan_name: row.kecamatan_code ? ((await findKecamatan(db, row.kecamatan_code))?.name ?? null) : null,
+    feedback_title: row.feedback_id ? ((await findPublicFeedback(db, row.feedback_id))?.title ?? null) : null,
   };
 }
 

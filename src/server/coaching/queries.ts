@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { attendedAsAsn } from '../forums/queries.ts';
 import type { CoachingKind, CoachingStatus } from '../db/schema.ts';
 
 /** Every SQL statement of the coaching domain. Functions take `db` or a transaction first. */
@@ -359,14 +360,7 @@ export function selectActionsOfParticipant(db: Db, userId: string) {
 
 /** Forums the person attended as ASN (checked in), newest first. */
 export function selectForumsAttended(db: Db, userId: string, limit: number) {
-  return db
-    .selectFrom('forum_registrations as r')
-    .innerJoin('forums', 'forums.id', 'r.forum_id')
-    .leftJoin('units', 'units.id', 'r.unit_id')
-    .select(['forums.id', 'forums.slug', 'forums.title', 'forums.starts_at', 'r.checked_in_at', 'units.short_name as unit_short_name'])
-    .where('r.user_id', '=', userId)
-    .where('r.pool', '=', 'asn')
-    .where('r.checked_in_at', 'is not', null)
+  return attendedAsAsn(db, userId)
     .orderBy('forums.starts_at', 'desc')
     .limit(limit)
     .execute();

@@ -13,6 +13,7 @@ import { selectHolidayDates } from '../calendar/queries.ts';
 export const DEMO_TEMPLATE_RESOLVED =
   'Mohon maaf atas ketidaknyamanan ini. Masalah yang Bapak/Ibu sampaikan sudah diperbaiki dan kami tandai selesai. Jika masih terjadi, pilih "Buka kembali" di halaman Lacak (dengan kode pelacakan) atau di Masukan Saya (bila mengirim dengan akun), sampai 10 hari kerja setelah masukan ditutup.';
 import { workingDayDeadline } from '../calendar/working-days.ts';
+import { seededRandom } from '../evaluation/stats.ts';
 
 /**
  * A few hundred realistic feedback items across units, areas, kinds and states, in
@@ -67,17 +68,8 @@ const RESPONSES = [
   'Terima kasih. Hal ini sudah ditindaklanjuti dan petugas terkait sudah mengikuti pembinaan pelayanan prima.',
 ];
 
-/** A small deterministic generator (mulberry32), so the demo is the same on every machine. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's deterministic generator: evaluation's seeded mulberry32, so the demo is the same on every machine. */
+export const rng = seededRandom;
 
 export async function seedDemoFeedback(db: Db, count = 320, now = new Date()): Promise<number> {
   const rand = rng(2026);

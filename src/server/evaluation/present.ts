@@ -1,7 +1,7 @@
-import type { Locale, Translate } from '../../i18n/index.ts';
+import { labelOf, type Locale, type Translate } from '../../i18n/index.ts';
 import { renderChart } from './charts.ts';
 import { HIST_BUCKETS, measuresOf, MIN_ITEMS, periodLabel, type ComparedKey, type Figure, type Measures } from './measures.ts';
-import type { EventMonth, PeriodSeries } from './service.ts';
+import type { ComparisonRow, EventMonth, PeriodSeries } from './service.ts';
 
 /**
  * How measures are written on pages (shared by the dashboard, findings and scorecards), and
@@ -220,4 +220,98 @@ export function eventStudyChart(key: ComparedKey, months: readonly EventMonth[],
       return [labels[i]!, periodLabel('month', m.start), cell(a), cell(b), a.value !== null && b.value !== null ? formatChange(key, a.value - b.value, locale, t) : '—'];
     }),
   };
+}
+
+/** The eight measures of a period as table cells, in the order of `measureHeads`; `count` writes the satisfaction's number of answers. */
+export function measureCells(m: Measures, locale: Locale, count: (n: number) => string): string[] {
+  return [
+    String(m.received),
+    formatShare(m.complaintShare.value, locale),
+    String(m.praiseCount),
+    formatMeasure('medianWorkingDays', m.medianWorkingDays, locale),
+    formatShare(m.onTimeShare.value, locale),
+    formatShare(m.resolutionRate.value, locale),
+    formatShare(m.reopenRate.value, locale),
+    m.satisfaction.value === null ? '—' : `${formatDecimal(m.satisfaction.value, locale, 1)} (${count(m.satisfaction.n)})`,
+  ];
+}
+
+/** The column heads of `measureCells`. */
+export function measureHeads(t: Translate): string[] {
+  return [
+    t('eval.m.received'),
+    t('eval.m.complaintShare'),
+    t('eval.m.praiseCount'),
+    t('eval.m.medianWorkingDays.short'),
+    t('eval.m.onTimeShare'),
+    t('eval.m.resolutionRate'),
+    t('eval.m.reopenRate'),
+    t('eval.m.satisfaction'),
+  ];
+}
+
+/** A pre-trend slope a month: shares drift in percentage points, satisfaction and working days in their own units. */
+export function formatSlope(key: ComparedKey, v: number, locale: Locale, t: Translate): string {
+  return key === 'medianWorkingDays' || key === 'satisfaction' ? formatSigned(key, v, locale) : t('eval.ba.points', { v: formatSigned(key, v, locale) });
+}
+
+/** A figure of an effect table with the number of items it rests on. */
+export interface EffectFigure {
+  value: string;
+  n: string;
+}
+
+/**
+ * One measure's row of a before/after (difference-in-differences) table, written out: the dashboard
+ * draws the summary (with each group's change), an action's page the detail (figures with their
+ * intervals, and the pre-trend check in a column of its own); `EffectTable.astro` draws both.
+ */
+export interface EffectTableRow {
+  measure: string;
+  /** before, after (and, in the summary, the change) of the coached units, then of the comparison units */
+  treated: { before: EffectFigure; after: EffectFigure; change?: string };
+  control: { before: EffectFigure; after: EffectFigure; change?: string };
+  /** the difference in differences with its verdict, or, with too few items, why there is none */
+  did: { value: string } | { tooFew: string };
+  /** the effect in a sentence, '—' without a difference */
+  reading: string;
+  /** the comparison is doubtful (coached and comparison units drifted apart before the action) */
+  doubtful: boolean;
+  /** the pre-trend check's short note (detail only) */
+  pre?: string;
+}
+
+export function effectTableRows(rows: readonly ComparisonRow[], detail: boolean, locale: Locale, t: Translate): EffectTableRow[] {
+  return rows.map((r) => {
+    const fi = detail ? r.figureIntervals : null;
+    const figure = (f: Figure, ci: { lo: number; hi: number } | null | undefined): EffectFigure => ({
+      value: detail ? formatFigureWithInterval(r.key, f, ci ?? null, locale, t) : formatMeasure(r.key, f, locale),
+      n: t('eval.n', { n: f.n }),
+    });
+    return {
+      measure: labelOf(t, 'eval.m', r.key),
+      treated: {
+        before: figure(r.treatedBefore, fi?.treatedBefore),
+        after: figure(r.treatedAfter, fi?.treatedAfter),
+        ...(detail ? {} : { change: formatChange(r.key, r.treatedChange, locale, t) }),
+      },
+      control: {
+        before: figure(r.controlBefore, fi?.controlBefore),
+        after: figure(r.controlAfter, fi?.controlAfter),
+        ...(detail ? {} : { change: formatChange(r.key, r.controlChange, locale, t) }),
+      },
+      did: r.did === null ? { tooFew: t('eval.tooFew', { min: MIN_ITEMS }) } : { value: `${formatChange(r.key, r.did, locale, t)} (${changeVerdict(r.key, r.better, r.did, t)})` },
+      reading: r.did === null ? '—' : effectSentence(r.key, r.better, r.did, r.interval, locale, t),
+      doubtful: r.preTrend?.differs === true,
+      ...(detail
+        ? {
+            pre: r.preTrend?.differs
+              ? t('eval.pre.flag')
+              : r.preTrend
+                ? t('eval.pre.short.parallel', { slope: formatSlope(r.key, r.preTrend.slope, locale, t) })
+                : t('eval.pre.short.unknown'),
+          }
+        : {}),
+    };
+  });
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { attendedAsAsn } from '../forums/queries.ts';
 import type { CoachingKind, CoachingStatus, CommitmentStatus, FeedbackKind, HandlingStatus, ModerationState } from '../db/schema.ts';
 import { emptySums, HIST_BUCKETS, SUM_COLUMNS, type PeriodKind, type Sums } from './measures.ts';
 
@@ -458,14 +459,7 @@ export function selectEvidenceCoaching(db: Db, userId: string, from: string, to:
 
 /** Forums the person attended as ASN (checked in) that took place in [from, to). */
 export function selectEvidenceForums(db: Db, userId: string, from: Date, to: Date) {
-  return db
-    .selectFrom('forum_registrations as r')
-    .innerJoin('forums', 'forums.id', 'r.forum_id')
-    .leftJoin('units', 'units.id', 'r.unit_id')
-    .select(['forums.id', 'forums.slug', 'forums.title', 'forums.starts_at', 'r.checked_in_at', 'units.short_name as unit_short_name'])
-    .where('r.user_id', '=', userId)
-    .where('r.pool', '=', 'asn')
-    .where('r.checked_in_at', 'is not', null)
+  return attendedAsAsn(db, userId)
     .where('forums.starts_at', '>=', from)
     .where('forums.starts_at', '<', to)
     .orderBy('forums.starts_at')

@@ -1,3 +1,5 @@
+import { histogramMedian } from './measures.ts';
+
 /**
  * The statistics behind the evaluation's intervals. Pure functions, no database; every random
  * draw comes from a seeded generator, so a page shows the same interval on every load and tests
@@ -80,19 +82,6 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-/** Median of a histogram (value v counted hist[v] times). */
-function histMedian(hist: readonly number[], n: number): number {
-  const at = (k: number) => {
-    let seen = 0;
-    for (let v = 0; v < hist.length; v++) {
-      seen += hist[v] ?? 0;
-      if (seen >= k) return v;
-    }
-    return hist.length - 1;
-  };
-  return n % 2 === 1 ? at((n + 1) / 2) : (at(n / 2) + at(n / 2 + 1)) / 2;
-}
-
 /**
  * Percentile bootstrap interval of the median of a histogram of values 0..len−1 (items resampled
  * with replacement). Null when there are no items.
@@ -114,7 +103,7 @@ export function bootstrapMedian(hist: readonly number[], seed: number, resamples
       while (cum[v]! <= u) v++;
       counts[v]!++;
     }
-    meds.push(histMedian(counts, n));
+    meds.push(histogramMedian(counts)!); // n > 0 items were drawn
   }
   meds.sort((a, b) => a - b);
   return { lo: quantile(meds, (1 - LEVEL) / 2), hi: quantile(meds, 1 - (1 - LEVEL) / 2) };

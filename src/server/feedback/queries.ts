@@ -16,6 +16,21 @@ export function findUnit(db: Db, id: number) {
   return db.selectFrom('units').select(['id', 'sector', 'short_name', 'slug']).where('id', '=', id).where('active', '=', true).executeTakeFirst();
 }
 
+export function findKecamatan(db: Db, code: string) {
+  return db.selectFrom('areas').select(['code', 'name']).where('code', '=', code).where('kind', '=', 'kecamatan').executeTakeFirst();
+}
+
+/** A feedback item anyone may see (published, not confidential): what alerts and feeds may follow. */
+export function findPublicFeedback(db: Db, id: number) {
+  return db
+    .selectFrom('feedback')
+    .select(['id', 'title'])
+    .where('id', '=', id)
+    .where('moderation_state', '=', 'published')
+    .where('confidential', '=', false)
+    .executeTakeFirst();
+}
+
 export function findArea(db: Db, id: number) {
   return db.selectFrom('areas').select(['id', 'code', 'kecamatan_code', 'kind', 'name']).where('id', '=', id).executeTakeFirst();
 }

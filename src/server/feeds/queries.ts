@@ -45,17 +45,3 @@ export function selectAnswers(db: Db, scope: FeedScope, limit: number) {
 export function findUnitBySlug(db: Db, slug: string) {
   return db.selectFrom('units').select(['id', 'slug', 'name', 'short_name']).where('slug', '=', slug).executeTakeFirst();
 }
-
-export function findKecamatan(db: Db, code: string) {
-  return db.selectFrom('areas').select(['code', 'name']).where('code', '=', code).where('kind', '=', 'kecamatan').executeTakeFirst();
-}
-
-export function findPublicItem(db: Db, id: number) {
-  return db
-    .selectFrom('feedback')
-    .select(['id', 'title'])
-    .where('id', '=', id)
-    .where('moderation_state', '=', 'published')
-    .where('confidential', '=', false)
-    .executeTakeFirst();
-}

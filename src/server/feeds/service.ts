@@ -1,5 +1,6 @@
 import { translator, type Locale } from '../../i18n/index.ts';
 import type { Db } from '../db/index.ts';
+import { findKecamatan, findPublicFeedback } from '../feedback/queries.ts';
 import { markdownToText } from '../markdown.ts';
 import { atomXml, type AtomEntry } from './atom.ts';
 import * as q from './queries.ts';
@@ -95,14 +96,14 @@ export async function unitFeed(db: Db, slug: string, r: FeedRequest): Promise<st
 
 /** Null when the code is not a kecamatan of the city. */
 export async function kecamatanFeed(db: Db, code: string, r: FeedRequest): Promise<string | null> {
-  const kec = /^81\.71\.0\d$/.test(code) ? await q.findKecamatan(db, code) : undefined;
+  const kec = /^81\.71\.0\d$/.test(code) ? await findKecamatan(db, code) : undefined;
   if (!kec) return null;
   return build(db, { kind: 'kecamatan', code: kec.code }, r, feedPaths.kecamatan(kec.code), `/masukan?kecamatan=${kec.code}`, translator(r.locale)('feed.kecamatanTitle', { name: kec.name }), `kecamatan-${kec.code}`);
 }
 
 /** Null unless the item is public (published, not confidential). */
 export async function itemFeed(db: Db, id: number, r: FeedRequest): Promise<string | null> {
-  const item = await q.findPublicItem(db, id);
+  const item = await findPublicFeedback(db, id);
   if (!item) return null;
   return build(db, { kind: 'item', feedbackId: id }, r, feedPaths.item(id), `/masukan/${id}`, translator(r.locale)('feed.itemTitle', { id }), `item-${id}`);
 }

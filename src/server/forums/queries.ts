@@ -264,6 +264,21 @@ export function selectMyRegistrations(db: Db, userId: string) {
     .execute();
 }
 
+/**
+ * Forums a person attended as ASN: registered in the ASN pool and checked in at the door. What the
+ * coaching record and the evaluation's evidence count as attendance; callers add order and window.
+ */
+export function attendedAsAsn(db: Db, userId: string) {
+  return db
+    .selectFrom('forum_registrations as r')
+    .innerJoin('forums', 'forums.id', 'r.forum_id')
+    .leftJoin('units', 'units.id', 'r.unit_id')
+    .select(['forums.id', 'forums.slug', 'forums.title', 'forums.starts_at', 'r.checked_in_at', 'units.short_name as unit_short_name'])
+    .where('r.user_id', '=', userId)
+    .where('r.pool', '=', 'asn')
+    .where('r.checked_in_at', 'is not', null);
+}
+
 /* ---------- agenda ---------- */
 
 export function selectAgenda(db: Db, forumId: number) {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { type MessageKey, type Translate } from '../../i18n/index.ts';
 import type { HandlingRules } from '../config.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
@@ -10,7 +9,8 @@ import { findArea, findUnit, insertEvent } from '../feedback/queries.ts';
 import { fail, validate, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { composeEmail, enqueueEmail } from '../notifications/service.ts';
-import { notifyReporterChannels } from '../messaging/reporter.ts';
+// Tells the reporter (contact details, or account unless anonymous) on their chosen channels, in their language.
+import { notifyReporterChannels as notifyReporter } from '../messaging/reporter.ts';
 import { canForward, canMakeConfidential, canPublish } from './permissions.ts';
 import * as q from './queries.ts';
 
@@ -50,20 +50,6 @@ async function step<T>(
     if (seenUpdatedAt && f.updated_at.getTime() !== seenUpdatedAt.getTime()) return fail('_form', 'err.staleEdit');
     return fn(trx, f);
   });
-}
-
-/** Tells the reporter (contact details, or account unless anonymous) on their chosen channels, in their language. */
-async function notifyReporter(
-  trx: Db,
-  feedbackId: number,
-  template: string,
-  subjectKey: MessageKey,
-  bodyKey: MessageKey,
-  /** Placeholders; a function when some must be translated into the recipient's language. */
-  params: Record<string, string | number> | ((t: Translate) => Record<string, string | number>),
-  publicUrl: string,
-): Promise<void> {
-  await notifyReporterChannels(trx, feedbackId, template, subjectKey, bodyKey, params, publicUrl);
 }
 
 const rejectSchema = z.object({

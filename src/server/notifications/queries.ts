@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { claimDue } from '../jobs/claim.ts';
 import type { DeliveryStatus, NotifyChannels, OutboxChannel, OutboxRow, OutboxStatus } from '../db/schema.ts';
 
 export interface OutboxInsert {
@@ -23,40 +23,12 @@ export async function insertOutbox(db: Db, m: OutboxInsert): Promise<number> {
 }
 
 /**
- * Claims up to `limit` due messages for one worker. SKIP LOCKED lets several processes
- * claim at once without taking the same row; a message claimed by a worker that died is
+ * Claims up to `limit` due messages for one worker (see `claimDue`), in queue order, so one person's
+ * messages are sent in the order they were queued; a message claimed by a worker that died is
  * claimable again after `staleSeconds`.
  */
-export async function claimDueMessages(db: Db, limit: number, now: Date, staleSeconds = 300): Promise<OutboxRow[]> {
-  return db.transaction().execute(async (trx) => {
-    const due = await trx
-      .selectFrom('outbox')
-      .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-          eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', new Date(now.getTime() - staleSeconds * 1000))]),
-        ]),
-      )
-      .orderBy('next_attempt_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (due.length === 0) return [];
-    const rows = await trx
-      .updateTable('outbox')
-      .set({ status: 'sending', claimed_at: now, attempts: sql`attempts + 1` })
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
-      .returningAll()
-      .execute();
-    // UPDATE … RETURNING has no order: send in queue order, so one person's messages arrive in the order they were queued.
-    return rows.sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime() || a.id - b.id);
-  });
+export function claimDueMessages(db: Db, limit: number, now: Date, staleSeconds = 300): Promise<OutboxRow[]> {
+  return claimDue(db, 'outbox', { waiting: 'pending', claimed: 'sending', dueAt: 'next_attempt_at', order: ['next_attempt_at'], limit, now, staleSeconds });
 }
 
 export async function markDelivered(db: Db, id: number, status: 'sent' | 'logged', now: Date): Promise<void> {

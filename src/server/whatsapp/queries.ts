@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Sector } from '../../domain/vocabulary.ts';
 import type { Db } from '../db/index.ts';
+import { claimDue } from '../jobs/claim.ts';
 import type { NotifyChannels } from '../db/schema.ts';
 
 // ---- inbox
@@ -26,35 +27,7 @@ export async function insertInbox(db: Db, rows: InboxInsert[]): Promise<number> 
  * worker holds; an entry claimed by a worker that died is claimable again after `staleSeconds`.
  */
 export function claimInbox(db: Db, limit: number, now: Date, staleSeconds = 120) {
-  return db.transaction().execute(async (trx) => {
-    const due = await trx
-      .selectFrom('whatsapp_inbox')
-      .select('id')
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'pending'),
-          eb.and([eb('status', '=', 'processing'), eb('claimed_at', '<', new Date(now.getTime() - staleSeconds * 1000))]),
-        ]),
-      )
-      .orderBy('sent_at')
-      .orderBy('id')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (due.length === 0) return [];
-    const rows = await trx
-      .updateTable('whatsapp_inbox')
-      .set({ status: 'processing', claimed_at: now, attempts: sql`attempts + 1` })
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
-      .returningAll()
-      .execute();
-    return rows.sort((a, b) => a.sent_at.getTime() - b.sent_at.getTime() || a.id - b.id);
-  });
+  return claimDue(db, 'whatsapp_inbox', { waiting: 'pending', claimed: 'processing', order: ['sent_at', 'id'], limit, now, staleSeconds });
 }
 
 export async function finishInbox(db: Db, id: number, now: Date, error: string | null, giveUp: boolean): Promise<void> {
