@@ -69,7 +69,7 @@ export interface PostedForm<L extends string = never, F extends string = never> 
   values: Record<string, string>;
   /** The fields declared as lists (checkbox groups, repeated hidden ids): their distinct non-empty values, in order. */
   lists: Record<L, string[]>;
-  /** The file inputs declared as files: their parts as sent (a browser sends an empty part when none was chosen). */
+  /** The file inputs declared as files: the files sent (a part without a file name, as when none was chosen, is a text field). */
   files: Record<F, File[]>;
 }
 
