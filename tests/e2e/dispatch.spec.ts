@@ -6,7 +6,7 @@
  */
 import type { APIRequestContext } from '@playwright/test';
 import { FORUM_ACCOUNTS, SEED_FORUMS } from './forum-fixtures.ts';
-import { ACCOUNTS, type FixtureAccount } from './fixtures.ts';
+import { ACCOUNTS, type FixtureAccount, uniqueEmail } from './fixtures.ts';
 import { clientAddress, expect, id, test } from './test.ts';
 
 async function api(
@@ -168,6 +168,19 @@ test.describe('single-form and several-form pages answer through the shared resp
     const signUpHtml = await signUp.text();
     expect(signUpHtml).toContain(id['err.email']);
     expect(signUpHtml).toContain('value="Nama Uji Dispatch"');
+    await visitor.dispose();
+  });
+
+  test('a rate-limited post is a 429 with the message, the form kept', async ({ playwright, baseURL }) => {
+    // Three reset links an hour per address asked for: the fourth is refused.
+    const visitor = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { 'X-Forwarded-For': clientAddress('dispatch', 'reset-limit', Date.now()), Origin: baseURL! } });
+    const email = uniqueEmail('dispatch.reset');
+    for (let i = 0; i < 3; i++) expect((await visitor.post('/lupa-sandi', { form: { email }, maxRedirects: 0 })).status()).toBe(303);
+    const refused = await visitor.post('/lupa-sandi', { form: { email }, maxRedirects: 0 });
+    expect(refused.status()).toBe(429);
+    const html = await refused.text();
+    expect(html).toContain(id['err.rateLimited'].split('{')[0]!.trim());
+    expect(html).toContain(`value="${email}"`);
     await visitor.dispose();
   });
 });
