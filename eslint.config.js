@@ -5,15 +5,18 @@
  * or a domain's queries (they call a use case); migrations never import application code (they are
  * frozen, and the code they would import is not); no two domains of src/server import each other.
  * Pages and components link the stylesheets, scripts and icons of public/ through asset().
+ * Pages answer form posts through respond() (eslint-rules/pages-answer-through-respond.js), with the
+ * exceptions listed below, each with its reason.
  */
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import astro from 'eslint-plugin-astro';
 import assetLinks from './eslint-rules/asset-links.js';
 import noDomainCycles from './eslint-rules/no-domain-cycles.js';
+import pagesAnswerThroughRespond from './eslint-rules/pages-answer-through-respond.js';
 
 const restrict = (patterns) => ['error', { patterns }];
-const baku = { rules: { 'no-domain-cycles': noDomainCycles, 'asset-links': assetLinks } };
+const baku = { rules: { 'no-domain-cycles': noDomainCycles, 'asset-links': assetLinks, 'pages-answer-through-respond': pagesAnswerThroughRespond } };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', '.astro/**', 'public/vendor/**', 'test-results/**', 'playwright-report/**'] },
@@ -76,6 +79,27 @@ export default tseslint.config(
         { group: ['**/queries.ts', '**/queries'], message: 'Pages call a use case of src/server/<domain>/, never its queries.' },
         { group: ['**/server/db/**', '**/server/db'], message: 'Pages never reach the database layer; vocabulary lives in src/domain.' },
       ]),
+    },
+  },
+  {
+    plugins: { baku },
+    files: ['src/pages/**/*.astro', 'src/pages/**/*.ts'],
+    rules: {
+      'baku/pages-answer-through-respond': [
+        'error',
+        {
+          allow: [
+            {
+              file: 'src/pages/keluar.ts',
+              reason: 'Signing out cannot be refused and has no form to show again: it clears the session and says so on the home page.',
+            },
+            {
+              file: 'src/pages/pembinaan/tautkan.ts',
+              reason: 'Its form sits on other pages (/moderasi/<no>, /masukan/<no>): the outcome, refusals too, is told there by a flash message.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -12,13 +12,19 @@ export type FieldErrors = Record<string, Msg>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
+/** The largest value of a PostgreSQL `integer` id (units, areas, answer templates, API keys, alert subscriptions). */
+const INTEGER_ID_MAX = 2_147_483_647;
+
 /**
  * A database id from a URL or a form: a positive integer of at most 15 digits (within
- * Number.MAX_SAFE_INTEGER and PostgreSQL's bigint), else null. Routes answer null with 404 (in a
- * path) or 400 (in a form field no person types).
+ * Number.MAX_SAFE_INTEGER and PostgreSQL's bigint), else null; for an `integer` column, at most
+ * 2147483647, so a query never fails on a number out of its range. Routes answer null with 404
+ * (in a path) or 400 (in a form field no person types).
  */
-export function parseId(value: unknown): number | null {
-  return typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value) ? Number(value) : null;
+export function parseId(value: unknown, column: 'bigint' | 'integer' = 'bigint'): number | null {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,14}$/.test(value)) return null;
+  const id = Number(value);
+  return column === 'integer' && id > INTEGER_ID_MAX ? null : id;
 }
 
 export const fail = (field: string, key: MessageKey, params?: Msg['params']): { ok: false; errors: FieldErrors } => ({
@@ -57,11 +63,38 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): Result
   return { ok: false, errors };
 }
 
-/** FormData → plain object of strings (last value wins; files are dropped). */
-export function formToObject(form: FormData): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === 'string') out[k] = v;
-  return out;
+/** A form post as a page reads it: see `readForm`. */
+export interface PostedForm<L extends string = never, F extends string = never> {
+  /** Every text field, last value wins (a field a person fills in once). */
+  values: Record<string, string>;
+  /** The fields declared as lists (checkbox groups, repeated hidden ids): their distinct non-empty values, in order. */
+  lists: Record<L, string[]>;
+  /** The file inputs declared as files: the files sent (a part without a file name, as when none was chosen, is a text field). */
+  files: Record<F, File[]>;
+}
+
+/**
+ * The one way a page reads a form post. It reads a clone of the request, so the page may still
+ * answer 404 with `Astro.rewrite` afterwards (Astro refuses once the body is consumed). Fields
+ * that repeat are read only where declared, so a repeated single field cannot become an array
+ * a use case does not expect.
+ */
+export async function readForm<const L extends string = never, const F extends string = never>(
+  request: Request,
+  declared: { lists?: readonly L[]; files?: readonly F[] } = {},
+): Promise<PostedForm<L, F>> {
+  const form = await request.clone().formData();
+  const values: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === 'string') values[k] = v;
+  const lists = {} as Record<L, string[]>;
+  for (const name of declared.lists ?? []) {
+    lists[name] = [...new Set(form.getAll(name).filter((v): v is string => typeof v === 'string' && v !== ''))];
+  }
+  const files = {} as Record<F, File[]>;
+  for (const name of declared.files ?? []) {
+    files[name] = form.getAll(name).filter((f): f is File => typeof f !== 'string');
+  }
+  return { values, lists, files };
 }
 
 /**

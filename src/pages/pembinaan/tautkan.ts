@@ -2,7 +2,7 @@ import type { APIRoute } from 'astro';
 import { actorOf } from '../../server/accounts/service.ts';
 import { canManageCoaching } from '../../server/coaching/permissions.ts';
 import { linkFeedback } from '../../server/coaching/service.ts';
-import { formToObject } from '../../server/forms.ts';
+import { parseId, readForm } from '../../server/forms.ts';
 import { setFlash } from '../../server/http/cookies.ts';
 import { safeNext } from '../../server/http/guards.ts';
 
@@ -15,10 +15,10 @@ import { safeNext } from '../../server/http/guards.ts';
 export const POST: APIRoute = async ({ locals, request, cookies, redirect, rewrite }) => {
   const { user, db, ip } = locals;
   if (!canManageCoaching(user)) return rewrite('/404');
-  const form = formToObject(await request.clone().formData());
+  const { values: form } = await readForm(request);
   const back = safeNext(form.kembali, '/pembinaan');
-  const actionId = /^\d{1,15}$/.test(form.pembinaan ?? '') ? Number(form.pembinaan) : null;
-  const feedbackId = /^\d{1,15}$/.test(form.masukan ?? '') ? Number(form.masukan) : null;
+  const actionId = parseId(form.pembinaan);
+  const feedbackId = parseId(form.masukan);
   if (actionId === null || feedbackId === null) {
     setFlash(cookies, 'coaching.err.feedbackUnknown');
     return redirect(back, 303);

@@ -3,9 +3,12 @@ import type { MessageKey } from '../../i18n/index.ts';
 import type { FieldErrors, Result } from '../forms.ts';
 import { setFlash } from './cookies.ts';
 
-/** Where a successful form post goes, and the flash message shown there. */
+/**
+ * Where a successful form post goes, and the flash message shown there (none when the page it
+ * goes to tells the outcome itself, as the receipt page or a signed-in home does).
+ */
 export interface Done {
-  flash: MessageKey;
+  flash?: MessageKey;
   to: string;
 }
 
@@ -28,7 +31,8 @@ export const badRequest = { ok: false as const, errors: { _form: { key: 'err.bad
 /**
  * The one way a page answers the outcome of a use case it called for a form post:
  * - `null` (the object does not exist, or this person may not see it) → the 404 page;
- * - success → the flash message and a 303 redirect (POST → redirect → GET);
+ * - success → the flash message and a 303 redirect (POST → redirect → GET); a `done` function
+ *   receives the value, and may set what the success carries besides (a session or receipt cookie);
  * - refusal → the response status from `errorStatus`, and the errors for the page to render next to
  *   the fields, with what was typed.
  * Returns either a Response to return as it is, or the errors.
@@ -41,9 +45,17 @@ export async function respond<T>(
   if (outcome === null) return Astro.rewrite('/404');
   if (outcome.ok) {
     const d = typeof done === 'function' ? done(outcome.value) : done;
-    setFlash(Astro.cookies, d.flash);
+    if (d.flash) setFlash(Astro.cookies, d.flash);
     return Astro.redirect(d.to, 303);
   }
-  Astro.response.status = errorStatus(outcome.errors);
-  return outcome.errors;
+  return refuse(Astro, outcome.errors);
+}
+
+/**
+ * A refusal answered on the page itself, for the rare post whose success also stays on the page
+ * (a check-in at the door shows whom it seated): the status from `errorStatus`, and the errors.
+ */
+export function refuse(Astro: AstroGlobal, errors: FieldErrors): FieldErrors {
+  Astro.response.status = errorStatus(errors);
+  return errors;
 }
