@@ -4,6 +4,7 @@
  * and packages with the most self and inclusive time.
  *
  *   DATABASE_URL=postgres://... node bench/profile.ts [--path /masukan] [--seconds 15] [--connections 4]
+ *   node bench/profile.ts --data-dir ./data --path /      # an embedded database (a copy is used)
  *
  * Needs `astro build` to have run. Leaves the .cpuprofile in /tmp (printed at the end) for
  * Chrome DevTools or speedscope.
@@ -29,14 +30,15 @@ interface Profile {
   endTime: number;
 }
 
-const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { path: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' }, port: { type: 'string' } } });
+const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { path: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } } });
 const target = typeof values.path === 'string' ? values.path : '/masukan';
 const seconds = Number(values.seconds ?? 15);
 const connections = Number(values.connections ?? 4);
 const port = Number(values.port ?? 4398);
 const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) {
-  process.stderr.write('DATABASE_URL is required\n');
+const embedded = typeof values['data-dir'] === 'string' ? path.resolve(values['data-dir']) : null;
+if (!databaseUrl && !embedded) {
+  process.stderr.write('DATABASE_URL or --data-dir (an embedded database, e.g. after `npm run demo`) is required\n');
   process.exit(2);
 }
 
@@ -95,6 +97,8 @@ export function summarizeProfile(p: Profile, top = 25): string {
 
 if (import.meta.main) {
   const dir = fs.mkdtempSync('/tmp/baku-bench-prof-');
+  // PGlite is single-process: the server gets its own copy of the embedded database.
+  if (embedded) fs.cpSync(embedded, path.join(dir, 'data'), { recursive: true });
   const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: path.join(dir, 'data') },
