@@ -21,6 +21,7 @@
  *          --strict (exit 1 when any HTTP response was not a 200 with the board, or errored:
  *                    the CI smoke run uses it; it never judges timings)
  *          --no-write (print the report only; no files in bench/results/)
+ *          --processes N (instead of all the above: N app processes behind nginx, bench/processes.ts)
  *
  * Steps: PostgreSQL (own throwaway cluster via scripts/test-postgres.sh unless DATABASE_URL is
  * set) → migrate + reference data → bench/generate.ts → snapshot the work tree into /tmp and
@@ -31,7 +32,7 @@
  * of the slowest queries → gzipped JS of public pages → closed-loop saturation (autocannon)
  * → bench/results/<date>-board.md (+ .json). Everything started is stopped at the end.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,6 +77,7 @@ const { values: args } = parseArgs({
     'ceiling-seconds': { type: 'string' },
     strict: { type: 'boolean' },
     'no-write': { type: 'boolean' },
+    processes: { type: 'string' },
   },
 });
 const num = (v: unknown, d: number) => (typeof v === 'string' && v.trim() ? Number(v.replaceAll('_', '').replaceAll(',', '')) : d);
@@ -775,7 +777,12 @@ function report(r: {
 }
 
 try {
-  await main();
+  if (args.processes) {
+    // `npm run bench -- --processes 2`: several app processes behind nginx (bench/processes.ts).
+    const argv = process.argv.slice(2);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/processes.ts'), ...argv], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+  } else await main();
 } catch (e) {
   log(`bench failed: ${(e as Error).stack ?? e}`);
   process.exitCode = 1;
