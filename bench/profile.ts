@@ -123,8 +123,8 @@ export function focusPerRequest(p: Profile, re: RegExp, requests: number): strin
   return lines.join('\n');
 }
 
-let requests = 0;
 if (import.meta.main) {
+  const counted = { requests: 0 };
   const dir = fs.mkdtempSync('/tmp/baku-bench-prof-');
   // PGlite is single-process: the server gets its own copy of the embedded database.
   if (embedded) fs.cpSync(embedded, path.join(dir, 'data'), { recursive: true });
@@ -147,7 +147,7 @@ if (import.meta.main) {
     log(`warm-up, then ${seconds} s closed loop on ${target} with ${connections} connections`);
     const w = await autocannon({ url: base + target, connections, duration: 3 });
     const r = await autocannon({ url: base + target, connections, duration: seconds });
-    requests = w.requests.total + r.requests.total;
+    counted.requests = w.requests.total + r.requests.total;
     log(`${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
   } finally {
     server.kill('SIGTERM');
@@ -157,6 +157,6 @@ if (import.meta.main) {
   if (!file) throw new Error(`no profile written in ${dir}`);
   const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Profile;
   console.log(summarizeProfile(profile));
-  if (typeof values.focus === 'string') console.log(`\n${focusPerRequest(profile, new RegExp(values.focus), requests)}`);
+  if (typeof values.focus === 'string') console.log(`\n${focusPerRequest(profile, new RegExp(values.focus), counted.requests)}`);
   console.log(`\nprofile: ${path.join(dir, file)}`);
 }
