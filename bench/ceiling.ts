@@ -19,8 +19,9 @@
  *
  * Options: --page P (repeatable; default: /, /masukan, /masukan?q=jalan, /forum, the first unit
  * scorecard linked from /unit, /masukan/peta) --runs N (3) --seconds S (5 per measurement)
- * --connections C (4) --port P (4620; uses P..P+2) --app DIR (a built copy of the app; default the
- * work tree, which needs `astro build`) --no-fixture (skip the Astro ceiling) --label NAME --no-write.
+ * --connections C (4) --port P (4620; uses P..P+3) --app DIR (a built copy of the app; default the
+ * work tree, which needs `astro build`) --baseline DIR (another built copy, e.g. before a change,
+ * measured in the same rounds: before/after with the same ceilings) --no-fixture (skip the Astro ceiling) --label NAME --no-write.
  * Writes bench/results/<date>-ceiling[-NAME].md and .json.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -52,7 +53,7 @@ export interface Measure {
 export interface PageCeiling {
   page: string;
   bytes: { app: number; astro: number | null };
-  rounds: { app: Measure; bare: Measure; astro: Measure | null; loadavg: string }[];
+  rounds: { app: Measure; bare: Measure; astro: Measure | null; baseline?: Measure; loadavg: string }[];
 }
 
 export interface CeilingResult {
@@ -64,6 +65,7 @@ export interface CeilingResult {
   connections: number;
   pages: PageCeiling[];
   loadavg: { start: string; end: string };
+  baseline?: string;
 }
 
 const CLK_TCK = 100;
@@ -168,6 +170,8 @@ export interface CeilingOptions {
   /** Root of a built copy of the app (dist/ present). */
   app?: string;
   fixture?: boolean;
+  /** Another built copy of the app (say, before a change), measured in the same rounds. */
+  baseline?: string;
   /** DATABASE_URL, or an embedded data folder (copied for each server). */
   databaseUrl?: string;
   dataDir?: string;
@@ -185,7 +189,7 @@ export async function measureCeilings(opts: CeilingOptions): Promise<CeilingResu
   const runs = opts.runs ?? 3;
   const seconds = opts.seconds ?? 5;
   const connections = opts.connections ?? 4;
-  const port = opts.port ?? 4620;
+  const port = opts.port ?? 4620; // app; +1 bare, +2 Astro from fixtures, +3 baseline
   const app = opts.app ?? ROOT;
   const work = fs.mkdtempSync('/tmp/baku-ceiling-');
   const children: ChildProcess[] = [];
@@ -262,6 +266,14 @@ export async function measureCeilings(opts: CeilingOptions): Promise<CeilingResu
       if (status.misses) throw new Error(`fixture replay ran ${status.misses} use-case calls for real (not recorded)`);
     }
 
+    // ---- optional baseline build of the app, measured in the same rounds
+    let baseline: ChildProcess | null = null;
+    const baselineUrl = `http://127.0.0.1:${port + 3}`;
+    if (opts.baseline) {
+      baseline = start('baseline', ['server/main.ts'], opts.baseline, { ...dbEnv('baseline'), PORT: String(port + 3) });
+      await waitFor(`${baselineUrl}/healthz`, baseline, path.join(work, 'baseline.log'));
+    }
+
     // ---- alternate: per round, per page: bare, astro, app
     const result: PageCeiling[] = pages.map((p) => ({ page: p, bytes: { app: Buffer.from(captured[p]!.body, 'base64').length, astro: astroBytes[p] ?? null }, rounds: [] }));
     for (const p of pages) {
@@ -269,6 +281,7 @@ export async function measureCeilings(opts: CeilingOptions): Promise<CeilingResu
       await autocannon({ url: bareUrl + p, connections, duration: 1 });
       if (astro) await autocannon({ url: astroUrl + p, connections, duration: 1 });
       await autocannon({ url: appUrl + p, connections, duration: 2 });
+      if (baseline) await autocannon({ url: baselineUrl + p, connections, duration: 2 });
     }
     for (let round = 0; round < runs; round++) {
       for (const pc of result) {
@@ -276,12 +289,13 @@ export async function measureCeilings(opts: CeilingOptions): Promise<CeilingResu
         const b = await measure(bareUrl + pc.page, bare.pid!, seconds, connections, expect);
         const a = astro ? await measure(astroUrl + pc.page, astro.pid!, seconds, connections, expect) : null;
         const s = await measure(appUrl + pc.page, appServer.pid!, seconds, connections, expect);
-        pc.rounds.push({ bare: b, astro: a, app: s, loadavg: loadavg() });
+        const base = baseline ? await measure(baselineUrl + pc.page, baseline.pid!, seconds, connections, expect) : undefined;
+        pc.rounds.push({ bare: b, astro: a, app: s, ...(base ? { baseline: base } : {}), loadavg: loadavg() });
         log(`round ${round + 1}/${runs} ${pc.page}: app ${s.rps.toFixed(0)}/s, astro ${a ? a.rps.toFixed(0) : '–'}/s, bare ${b.rps.toFixed(0)}/s (load ${loadavg()})`);
         for (const [name, m] of [['app', s], ['astro', a], ['bare', b]] as const) if (m && (m.non2xx || m.errors)) throw new Error(`${name} ${pc.page}: ${m.non2xx} unexpected statuses, ${m.errors} errors`);
       }
     }
-    return { started, machine: machineInfo(), database: opts.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite (copy of ${opts.dataDir})`, runs, seconds, connections, pages: result, loadavg: { start: loadStart, end: loadavg() } };
+    return { started, machine: machineInfo(), database: opts.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite (copy of ${opts.dataDir})`, runs, seconds, connections, pages: result, loadavg: { start: loadStart, end: loadavg() }, ...(opts.baseline ? { baseline: opts.baseline } : {}) };
   } finally {
     for (const c of children) await stop(c);
     fs.rmSync(work, { recursive: true, force: true });
@@ -320,6 +334,17 @@ export function ceilingReport(r: CeilingResult): string {
     const bytes = p.bytes.astro != null && p.bytes.astro !== p.bytes.app ? `${p.bytes.app} (fixture ${p.bytes.astro})` : String(p.bytes.app);
     L.push(`| \`${p.page}\` | ${bytes} | ${spread(app)} | ${spread(astro)} | ${spread(bare)} | ${spread(toAstro, 0, true)} | ${spread(toBare, 1, true)} | ${cpu('app')} · ${cpu('astro')} · ${cpu('bare')} |`);
   }
+  if (r.baseline) {
+    L.push('', `Baseline: another build of the app (\`${r.baseline}\`), measured in the same rounds right after the app.`, '');
+    L.push('| page | app req/s | baseline req/s | app / baseline | app / Astro | baseline / Astro | CPU ms per request: app · baseline |', '|---|---:|---:|---:|---:|---:|---|');
+    for (const p of r.pages) {
+      const rs = p.rounds.filter((x) => x.baseline);
+      const cpu = (k: 'app' | 'baseline') => median(rs.flatMap((x) => (x[k]?.cpuMsPerRequest != null ? [x[k].cpuMsPerRequest] : []))).toFixed(2);
+      L.push(
+        `| \`${p.page}\` | ${spread(rs.map((x) => x.app.rps))} | ${spread(rs.map((x) => x.baseline!.rps))} | ${spread(rs.map((x) => x.app.rps / x.baseline!.rps), 0, true)} | ${spread(rs.flatMap((x) => (x.astro ? [x.app.rps / x.astro.rps] : [])), 0, true)} | ${spread(rs.flatMap((x) => (x.astro ? [x.baseline!.rps / x.astro.rps] : [])), 0, true)} | ${cpu('app')} · ${cpu('baseline')} |`,
+      );
+    }
+  }
   L.push('', 'Target (issue 14): every public page at ≥ 60 % of its fixture-rendered (Astro) throughput.', '');
   return L.join('\n');
 }
@@ -340,6 +365,7 @@ if (import.meta.main) {
       label: { type: 'string' },
       'no-write': { type: 'boolean' },
       'serve-bare': { type: 'string' },
+      baseline: { type: 'string' },
     },
   });
   if (values['serve-bare']) {
@@ -353,6 +379,7 @@ if (import.meta.main) {
       port: values.port ? Number(values.port) : undefined,
       app: values.app ? path.resolve(values.app) : undefined,
       fixture: !values['no-fixture'],
+      baseline: values.baseline ? path.resolve(values.baseline) : undefined,
       databaseUrl: process.env.DATABASE_URL || undefined,
       dataDir: values['data-dir'] ? path.resolve(values['data-dir']) : undefined,
     });

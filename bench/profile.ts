@@ -99,7 +99,7 @@ export function summarizeProfile(p: Profile, top = 25): string {
 }
 
 /**
- * Inclusive CPU time of the functions whose name matches `re`, in ms per request (`requests`
+ * Inclusive CPU time of the functions whose "name  file:line" matches `re`, in ms per request (`requests`
  * answered while profiling): what a step of the request path costs, independent of start-up.
  */
 export function focusPerRequest(p: Profile, re: RegExp, requests: number): string {
@@ -111,8 +111,8 @@ export function focusPerRequest(p: Profile, re: RegExp, requests: number): strin
     const seen = new Set<string>();
     for (let cur: number | undefined = p.samples[i]!; cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur)!.callFrame;
-      if (!re.test(f.functionName)) continue;
-      const k = `${f.functionName}  ${where(f.url)}:${f.lineNumber + 1}`;
+      const k = `${f.functionName || '(anonymous)'}  ${where(f.url)}:${f.lineNumber + 1}`;
+      if (!re.test(k)) continue;
       if (seen.has(k)) continue;
       seen.add(k);
       incl.set(k, (incl.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
