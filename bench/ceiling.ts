@@ -310,7 +310,9 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 /** "median (min–max)" of the values. */
-function spread(xs: number[], digits = 0, pct = false): string {
+function spread(values: number[], digits = 0, pct = false): string {
+  // A round where a server answered nothing (0 req/s under overload) has no finite ratio.
+  const xs = values.filter(Number.isFinite);
   if (!xs.length) return '–';
   const f = (v: number) => (pct ? `${(v * 100).toFixed(digits)}%` : v.toFixed(digits));
   return `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
