@@ -17,7 +17,10 @@ const allowedDomains = (process.env.ALLOWED_DOMAINS ?? '')
 
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone', bodySizeLimit: 25 * 1024 * 1024 }),
+  // 'middleware': the built handler renders only; files of the client build are served by
+  // server/main.ts (src/server/http/delivery.ts), so the adapter's static handler (a stat of the disk
+  // and a `send` stream per request, before every page) is not in the path of each page.
+  adapter: node({ mode: 'middleware', bodySizeLimit: 25 * 1024 * 1024 }),
   server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
   // The origin check is ours (src/server/http/request-guard.ts: every state-changing method and content
   // type, with a short list of otherwise-authenticated exemptions); Astro's covers form types only.

@@ -4,6 +4,9 @@
  * and packages with the most self and inclusive time.
  *
  *   DATABASE_URL=postgres://... node bench/profile.ts [--path /masukan] [--seconds 15] [--connections 4]
+ *   node bench/profile.ts --data-dir ./data --path /      # an embedded database (a copy is used)
+ *   … --app /tmp/copy   (profile a built copy of the app instead of the work tree)
+ *   … --focus 'deliver|requestGuard'   (CPU ms per request spent inside the matching functions)
  *
  * Needs `astro build` to have run. Leaves the .cpuprofile in /tmp (printed at the end) for
  * Chrome DevTools or speedscope.
@@ -29,14 +32,16 @@ interface Profile {
   endTime: number;
 }
 
-const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { path: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' }, port: { type: 'string' } } });
+const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { path: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, app: { type: 'string' }, focus: { type: 'string' } } });
+const app = typeof values.app === 'string' ? path.resolve(values.app) : ROOT;
 const target = typeof values.path === 'string' ? values.path : '/masukan';
 const seconds = Number(values.seconds ?? 15);
 const connections = Number(values.connections ?? 4);
 const port = Number(values.port ?? 4398);
 const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) {
-  process.stderr.write('DATABASE_URL is required\n');
+const embedded = typeof values['data-dir'] === 'string' ? path.resolve(values['data-dir']) : null;
+if (!databaseUrl && !embedded) {
+  process.stderr.write('DATABASE_URL or --data-dir (an embedded database, e.g. after `npm run demo`) is required\n');
   process.exit(2);
 }
 
@@ -93,10 +98,38 @@ export function summarizeProfile(p: Profile, top = 25): string {
   return lines.join('\n');
 }
 
+/**
+ * Inclusive CPU time of the functions whose "name  file:line" matches `re`, in ms per request (`requests`
+ * answered while profiling): what a step of the request path costs, independent of start-up.
+ */
+export function focusPerRequest(p: Profile, re: RegExp, requests: number): string {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = p.samples[i]!; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      const k = `${f.functionName || '(anonymous)'}  ${where(f.url)}:${f.lineNumber + 1}`;
+      if (!re.test(k)) continue;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      incl.set(k, (incl.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+    }
+  }
+  const lines = [`CPU ms per request inside functions matching ${re} (${requests} requests):`];
+  for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1])) lines.push(`  ${(v / requests).toFixed(3).padStart(7)}  ${k}`);
+  return lines.join('\n');
+}
+
 if (import.meta.main) {
+  const counted = { requests: 0 };
   const dir = fs.mkdtempSync('/tmp/baku-bench-prof-');
+  // PGlite is single-process: the server gets its own copy of the embedded database.
+  if (embedded) fs.cpSync(embedded, path.join(dir, 'data'), { recursive: true });
   const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'server/main.ts'], {
-    cwd: ROOT,
+    cwd: app,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATA_DIR: path.join(dir, 'data') },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -112,8 +145,9 @@ if (import.meta.main) {
       await new Promise((r) => setTimeout(r, 250));
     }
     log(`warm-up, then ${seconds} s closed loop on ${target} with ${connections} connections`);
-    await autocannon({ url: base + target, connections, duration: 3 });
+    const w = await autocannon({ url: base + target, connections, duration: 3 });
     const r = await autocannon({ url: base + target, connections, duration: seconds });
+    counted.requests = w.requests.total + r.requests.total;
     log(`${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
   } finally {
     server.kill('SIGTERM');
@@ -121,6 +155,8 @@ if (import.meta.main) {
   }
   const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile written in ${dir}`);
-  console.log(summarizeProfile(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Profile));
+  const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Profile;
+  console.log(summarizeProfile(profile));
+  if (typeof values.focus === 'string') console.log(`\n${focusPerRequest(profile, new RegExp(values.focus), counted.requests)}`);
   console.log(`\nprofile: ${path.join(dir, file)}`);
 }

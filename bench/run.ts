@@ -16,7 +16,12 @@
  *                          it stays applied: use a throwaway database)
  *          --label TEXT (added to the results file name and title, e.g. "what-if")
  *          --keep-cluster (leave the throwaway cluster running; prints its URL)
- *          --only http,sql,js,saturation (subset of the measurements)
+ *          --only http,sql,js,saturation,ceiling (subset of the measurements)
+ *          --warmup S (HTTP warm-up, 10 s) --ceiling-runs N (3) --ceiling-seconds S (5)
+ *          --strict (exit 1 when any HTTP response was not a 200 with the board, or errored:
+ *                    the CI smoke run uses it; it never judges timings)
+ *          --no-write (print the report only; no files in bench/results/)
+ *          --processes N (instead of all the above: N app processes behind nginx, bench/processes.ts)
  *
  * Steps: PostgreSQL (own throwaway cluster via scripts/test-postgres.sh unless DATABASE_URL is
  * set) → migrate + reference data → bench/generate.ts → snapshot the work tree into /tmp and
@@ -27,7 +32,7 @@
  * of the slowest queries → gzipped JS of public pages → closed-loop saturation (autocannon)
  * → bench/results/<date>-board.md (+ .json). Everything started is stopped at the end.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,6 +44,7 @@ import type pg from 'pg';
 import type { Database } from '../src/server/db/schema.ts';
 import type { BoardCursor, BoardFilter, BoardSort } from '../src/server/feedback/queries.ts';
 import { KIND_ORDER, SEARCH_TERMS, SECTOR_ORDER } from './corpus.ts';
+import { type CeilingResult, ceilingReport, measureCeilings } from './ceiling.ts';
 import { generate } from './generate.ts';
 import { type LoadResult, openLoop, type Processes, waitForQuiet } from './load.ts';
 import { log, machineInfo, ms, newPool, ROOT, startCluster, stopCluster, type Summary, summarize } from './lib.ts';
@@ -66,6 +72,12 @@ const { values: args } = parseArgs({
     patch: { type: 'string' },
     sql: { type: 'string' },
     label: { type: 'string' },
+    warmup: { type: 'string' },
+    'ceiling-runs': { type: 'string' },
+    'ceiling-seconds': { type: 'string' },
+    strict: { type: 'boolean' },
+    'no-write': { type: 'boolean' },
+    processes: { type: 'string' },
   },
 });
 const num = (v: unknown, d: number) => (typeof v === 'string' && v.trim() ? Number(v.replaceAll('_', '').replaceAll(',', '')) : d);
@@ -78,7 +90,8 @@ const QUIET_WAIT = num(args['quiet-wait'], 180);
 const PATCHES = typeof args.patch === 'string' ? args.patch.split(',').filter(Boolean).map((p) => path.resolve(p)) : [];
 const SQL_FILES = typeof args.sql === 'string' ? args.sql.split(',').filter(Boolean).map((p) => path.resolve(p)) : [];
 const LABEL = typeof args.label === 'string' ? args.label.replace(/[^A-Za-z0-9_-]+/g, '-') : '';
-const ONLY = new Set(typeof args.only === 'string' ? args.only.split(',') : ['http', 'sql', 'js', 'saturation']);
+const ONLY = new Set(typeof args.only === 'string' ? args.only.split(',') : ['http', 'sql', 'js', 'saturation', 'ceiling']);
+const WARMUP = num(args.warmup, 10);
 
 /** Deterministic random numbers (mulberry32), so every run asks the same questions. */
 function rng(seed: number) {
@@ -376,9 +389,9 @@ async function main() {
   let overloaded = false;
 
   if (ONLY.has('http')) {
-    log(`warm-up: 10 s at ${RATE} req/s over all scenarios`);
+    log(`warm-up: ${WARMUP} s at ${RATE} req/s over all scenarios`);
     const all = scenarios.flatMap((s) => s.urls);
-    await openLoop({ baseUrl, nextPath: () => pick(all), rate: RATE, seconds: 10, checkBody });
+    await openLoop({ baseUrl, nextPath: () => pick(all), rate: RATE, seconds: WARMUP, checkBody });
     for (const s of scenarios) {
       if (overloaded) {
         // An overloaded scenario leaves a backlog of abandoned requests in the server (and their
@@ -563,9 +576,31 @@ async function main() {
   }
   await db.destroy();
 
+  // ---- ceilings of the public pages on this database (bench/ceiling.ts): the same bytes from bare
+  // node:http and the page rendered by Astro from fixtures, alternating with the app
+  let ceilings: CeilingResult | null = null;
+  if (ONLY.has('ceiling')) {
+    log('ceilings of the public pages (bench/ceiling.ts)');
+    ceilings = await measureCeilings({ app: appDir, databaseUrl, port: PORT + 1, runs: num(args['ceiling-runs'], 3), seconds: num(args['ceiling-seconds'], 5) });
+  }
+
   // ---- report
   const serverErrors = fs.existsSync(serverLog) ? fs.readFileSync(serverLog, 'utf8').split('\n').filter((l) => /"level":"(error|warn)"|error/i.test(l)).length : 0;
-  const md = report({ started, info, generated, scenarios, sqlCases, searchTermStats, staff, explains, js, saturation, serverErrors, seconds: (performance.now() - t0) / 1000 });
+  const md = report({ started, info, generated, scenarios, sqlCases, searchTermStats, staff, explains, js, saturation, serverErrors, seconds: (performance.now() - t0) / 1000 }) + (ceilings ? `\n## Ceilings: each public page beside bare node:http and Astro from fixtures (bench/ceiling.ts)\n\n${ceilingReport(ceilings)}` : '');
+  const bad = scenarios.filter((sc) => sc.result && (sc.result.badBody > 0 || Object.keys(sc.result.errors).length > 0 || Object.keys(sc.result.status).some((k) => k !== '200')));
+  if (args.strict && bad.length) {
+    process.exitCode = 1;
+    log(`--strict: wrong answers in ${bad.map((sc) => `(${sc.key}) ${JSON.stringify(sc.result!.status)} errors ${JSON.stringify(sc.result!.errors)} bad bodies ${sc.result!.badBody}`).join('; ')}`);
+  }
+  if (args.strict && ONLY.has('http') && !scenarios.some((sc) => sc.result?.completed)) {
+    process.exitCode = 1;
+    log('--strict: no HTTP scenario ran');
+  }
+  if (args['no-write']) {
+    await pool.end();
+    console.log(md);
+    return;
+  }
   const dir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
   const stem = `${started.toISOString().slice(0, 10)}-board${LABEL ? `-${LABEL}` : ''}`;
@@ -583,6 +618,7 @@ async function main() {
         searchTerms: searchTermStats,
         js,
         saturation,
+        ceilings,
       },
       null,
       2,
@@ -741,7 +777,12 @@ function report(r: {
 }
 
 try {
-  await main();
+  if (args.processes) {
+    // `npm run bench -- --processes 2`: several app processes behind nginx (bench/processes.ts).
+    const argv = process.argv.slice(2);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/processes.ts'), ...argv], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+  } else await main();
 } catch (e) {
   log(`bench failed: ${(e as Error).stack ?? e}`);
   process.exitCode = 1;

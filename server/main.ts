@@ -47,12 +47,18 @@ const { handler } = (await import(pathToFileURL(entry).href)) as {
 // Static files from memory (precompressed, hashed ones cached for a year), pages compressed.
 const respond = deliver(root, handler);
 
+// The two possible header sets, built once (HSTS only over HTTPS); each request copies one in.
+const headerSets = {
+  https: Object.entries(securityHeaders(true)),
+  plain: Object.entries(securityHeaders(config.publicUrl.startsWith('https:'))),
+};
+
 // 64 kB of headers: the Markdown preview (a GET) carries up to 5,000 characters in its URL.
 const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 64 * 1024 }, (req, res) => {
   connections.track(req, res);
   const started = performance.now();
   const https = config.trustProxy ? req.headers['x-forwarded-proto'] === 'https' : false;
-  for (const [k, v] of Object.entries(securityHeaders(https || config.publicUrl.startsWith('https:')))) res.setHeader(k, v);
+  for (const [k, v] of https ? headerSets.https : headerSets.plain) res.setHeader(k, v);
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > config.bodyLimitBytes) {
     res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });

@@ -9,26 +9,38 @@
  * responses that already carry a Content-Encoding. Brotli at quality 4 costs about as much CPU
  * as gzip level 6 and saves more; the build's precompressed files use quality 11.
  */
+import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import compression from 'compression';
 import { MANIFEST_FILE } from '../../build/hashed-assets.ts';
-import { loadStaticFiles, staticFileServer } from './static-files.ts';
+import { loadStaticFiles, REVALIDATE, staticFileServer, TYPES } from './static-files.ts';
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export const COMPRESS_MIN_BYTES = 1024;
 
 export function deliver(root: string, astroHandler: Listener): Listener {
-  const serveStatic = staticFileServer(loadStaticFiles(path.join(root, 'dist/client'), path.join(root, 'dist', MANIFEST_FILE)));
+  const clientDir = path.join(root, 'dist/client');
+  const files = loadStaticFiles(clientDir, path.join(root, 'dist', MANIFEST_FILE));
+  const serveStatic = staticFileServer(files);
+  const serveFromDisk = diskFileServer(clientDir, new Set(files.keys()));
   const compress = compression({
     threshold: COMPRESS_MIN_BYTES,
     brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
     level: 6,
   }) as unknown as (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
   return (req, res) => {
-    if (serveStatic(req, res)) return;
+    // As the adapter's standalone handler did before rendering: a URL that cannot be decoded is a 400.
+    try {
+      decodeURI(req.url ?? '/');
+    } catch {
+      res.writeHead(400);
+      res.end('Bad request.');
+      return;
+    }
+    if (serveStatic(req, res) || serveFromDisk(req, res)) return;
     compress(req, res, () => {
       holdHeadUntilSized(req, res, COMPRESS_MIN_BYTES);
       astroHandler(req, res);
@@ -105,4 +117,45 @@ function holdHeadUntilSized(req: http.IncomingMessage, res: http.ServerResponse,
     }
     return end.apply(res, args);
   } as typeof res.end;
+}
+
+/**
+ * Files of the client build that are not held in memory (above static-files.ts's size limit, of a
+ * type it does not list, or the `.br`/`.gz` siblings themselves), streamed from disk: the set is
+ * read once at start-up, so a page request costs one Set lookup, not a stat of the disk. Paths
+ * with a segment starting with '.' are never served, except under /.well-known/.
+ */
+function diskFileServer(clientDir: string, inMemory: Set<string>): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+  const onDisk = new Map<string, string>();
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else onDisk.set('/' + path.relative(clientDir, p).split(path.sep).join('/'), p);
+    }
+  };
+  walk(clientDir);
+  for (const url of [...onDisk.keys()]) {
+    const hidden = url.split('/').some((seg) => seg.startsWith('.')) && !url.startsWith('/.well-known/');
+    if (inMemory.has(url) || hidden) onDisk.delete(url);
+  }
+  return (req, res) => {
+    if (!onDisk.size || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    let pathname: string;
+    try {
+      pathname = decodeURI(q >= 0 ? url.slice(0, q) : url);
+    } catch {
+      return false;
+    }
+    const file = onDisk.get(pathname);
+    if (!file) return false;
+    const size = fs.statSync(file).size;
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': size, 'Cache-Control': REVALIDATE });
+    if (req.method === 'HEAD') res.end();
+    else fs.createReadStream(file).pipe(res);
+    return true;
+  };
 }

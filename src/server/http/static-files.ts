@@ -1,7 +1,7 @@
 /**
  * Serves the client build (dist/client) from memory, before Astro's handler sees the request.
  * Read once at start-up: the files are few and small (stylesheets, htmx, icons); a file above
- * MAX_CACHED_BYTES is left to Astro's own static handler.
+ * MAX_CACHED_BYTES (or of a type not listed) is streamed from disk by delivery.ts.
  *
  * - Content-hashed files (listed in dist/hashed-assets.json, and Astro's own `/_astro/`) are
  *   `Cache-Control: public, max-age=31536000, immutable`; others `public, max-age=0` (revalidate).
@@ -19,7 +19,7 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const REVALIDATE = 'public, max-age=0';
 const MAX_CACHED_BYTES = 2 * 1024 * 1024;
 
-const TYPES: Record<string, string> = {
+export const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
