@@ -45,6 +45,7 @@ import type { Database } from '../src/server/db/schema.ts';
 import type { BoardCursor, BoardFilter, BoardSort } from '../src/server/feedback/queries.ts';
 import { KIND_ORDER, SEARCH_TERMS, SECTOR_ORDER } from './corpus.ts';
 import { type CeilingResult, ceilingReport, measureCeilings } from './ceiling.ts';
+import { type BudgetCase, measureBudgets } from './budgets.ts';
 import { generate } from './generate.ts';
 import { type LoadResult, openLoop, type Processes, waitForQuiet } from './load.ts';
 import { log, machineInfo, ms, newPool, ROOT, startCluster, stopCluster, type Summary, summarize } from './lib.ts';
@@ -92,6 +93,8 @@ const SQL_FILES = typeof args.sql === 'string' ? args.sql.split(',').filter(Bool
 const LABEL = typeof args.label === 'string' ? args.label.replace(/[^A-Za-z0-9_-]+/g, '-') : '';
 const ONLY = new Set(typeof args.only === 'string' ? args.only.split(',') : ['http', 'sql', 'js', 'saturation', 'ceiling']);
 const WARMUP = num(args.warmup, 10);
+/** `--only sql` needs no server: nothing is built or started, the SQL runs the work tree's queries from a copy. */
+const NEEDS_SERVER = ['http', 'js', 'saturation', 'ceiling'].some((k) => ONLY.has(k));
 
 /** Deterministic random numbers (mulberry32), so every run asks the same questions. */
 function rng(seed: number) {
@@ -204,7 +207,8 @@ function snapshotApp(build: boolean): void {
     log(`applying ${path.relative(ROOT, p)} to the snapshot`);
     execFileSync('git', ['apply', p], { cwd: appDir, stdio: ['ignore', 'inherit', 'inherit'] });
   }
-  if (PATCHES.length && !build) throw new Error('--patch needs a build: drop --no-build');
+  if (PATCHES.length && !build && NEEDS_SERVER) throw new Error('--patch needs a build: drop --no-build');
+  if (!NEEDS_SERVER) return;
   if (build) {
     log(`astro build in a snapshot of the work tree (${appDir})`);
     execFileSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build'], { cwd: appDir, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -346,9 +350,14 @@ async function main() {
   const info = await collectInfo(pool);
   const units = (await pool.query<Unit>(`select id, sector from units where active order by id`)).rows;
 
-  log('starting the server (node server/main.ts, NODE_ENV=production)');
-  const { baseUrl, pid } = await startServer(databaseUrl);
-  const procs: Processes = { serverPid: pid, postmasterPid: postmasterPid(info.dataDirectory) };
+  let baseUrl = '';
+  const procs: Processes = { serverPid: null, postmasterPid: postmasterPid(info.dataDirectory) };
+  if (NEEDS_SERVER) {
+    log('starting the server (node server/main.ts, NODE_ENV=production)');
+    const started = await startServer(databaseUrl);
+    baseUrl = started.baseUrl;
+    procs.serverPid = started.pid;
+  }
 
   // ---- URL sets
   const filterUrls = Array.from({ length: 400 }, () => board(filterParams(units)));
@@ -356,7 +365,7 @@ async function main() {
   log('following "next" links to collect deep pages');
   const starts = ['/masukan', board({ urut: 'dukungan' }), board({ urut: 'terlama' }), board({ sektor: 'kesehatan' }), board({ kecamatan: '81.71.02', urut: 'dukungan' }), board({ jenis: 'saran', sektor: 'infrastruktur' }), board({ q: 'sampah' }), board({ q: 'jalan', kecamatan: '81.71.01' })];
   const deepUrls: string[] = [];
-  for (const s of starts) deepUrls.push(...(await crawl(baseUrl, s, 10)));
+  if (NEEDS_SERVER) for (const s of starts) deepUrls.push(...(await crawl(baseUrl, s, 10)));
   // Far pages a crawler or an old link reaches: cursors at fixed depths in each order. The
   // cursor's time format follows the app's (ISO string, or microseconds since the epoch).
   const publicWhere = `moderation_state = 'published' and not confidential`;
@@ -411,7 +420,7 @@ async function main() {
     }
   }
 
-  if (overloaded) {
+  if (overloaded && NEEDS_SERVER) {
     log('last scenario overloaded the server: restarting it before the ceiling check');
     await stopServer();
     procs.serverPid = (await startServer(databaseUrl)).pid;
@@ -574,6 +583,9 @@ async function main() {
       }
     }
   }
+  // ---- the other budgets (suggestion, dashboards, submit, support, forum registration)
+  let budgets: BudgetCase[] = [];
+  if (ONLY.has('sql')) budgets = await measureBudgets(db, appDir, Math.min(ITERATIONS, 100));
   await db.destroy();
 
   // ---- ceilings of the public pages on this database (bench/ceiling.ts): the same bytes from bare
@@ -586,7 +598,7 @@ async function main() {
 
   // ---- report
   const serverErrors = fs.existsSync(serverLog) ? fs.readFileSync(serverLog, 'utf8').split('\n').filter((l) => /"level":"(error|warn)"|error/i.test(l)).length : 0;
-  const md = report({ started, info, generated, scenarios, sqlCases, searchTermStats, staff, explains, js, saturation, serverErrors, seconds: (performance.now() - t0) / 1000 }) + (ceilings ? `\n## Ceilings: each public page beside bare node:http and Astro from fixtures (bench/ceiling.ts)\n\n${ceilingReport(ceilings)}` : '');
+  const md = report({ started, info, generated, scenarios, sqlCases, searchTermStats, staff, budgets, explains, js, saturation, serverErrors, seconds: (performance.now() - t0) / 1000 }) + (ceilings ? `\n## Ceilings: each public page beside bare node:http and Astro from fixtures (bench/ceiling.ts)\n\n${ceilingReport(ceilings)}` : '');
   const bad = scenarios.filter((sc) => sc.result && (sc.result.badBody > 0 || Object.keys(sc.result.errors).length > 0 || Object.keys(sc.result.status).some((k) => k !== '200')));
   if (args.strict && bad.length) {
     process.exitCode = 1;
@@ -615,6 +627,7 @@ async function main() {
         scenarios: scenarios.map((s) => ({ key: s.key, title: s.title, urls: s.urls.length, summary: s.summary, service: s.result ? summarize(s.result.service) : null, status: s.result?.status, errors: s.result?.errors, badBody: s.result?.badBody, cpu: s.result?.cpu, seconds: s.result?.seconds, maxInFlight: s.result?.maxInFlight })),
         sql: sqlCases.map((c) => ({ key: c.key, title: c.title, summary: c.summary })),
         staff,
+        budgets,
         searchTerms: searchTermStats,
         js,
         saturation,
@@ -677,6 +690,7 @@ function report(r: {
   sqlCases: SqlCase[];
   searchTermStats: { q: string; label: string; matches: number; summary: Summary }[];
   staff: { title: string; summary: Summary | null; error?: string }[];
+  budgets: BudgetCase[];
   explains: { title: string; ms: number; plan: string }[];
   js: { page: string; scripts: { src: string; raw: number; gzip: number }[]; inline: { raw: number; gzip: number }; gzipTotal: number; encoding: string | null }[];
   saturation: { title: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }[];
@@ -748,6 +762,14 @@ function report(r: {
     L.push('### Staff lists (20 runs each; not under HTTP load)', '');
     L.push('| query | p50 ms | p95 ms | max ms |', '|---|---:|---:|---:|');
     for (const c of r.staff) L.push(c.summary ? `| ${c.title} | ${ms(c.summary.p50)} | ${ms(c.summary.p95)} | ${ms(c.summary.max)} |` : `| ${c.title} | – | – | ${c.error} |`);
+    L.push('');
+  }
+
+  if (r.budgets.length) {
+    L.push(`### Other budgets: the app's use-case functions, one at a time (no HTTP; p95 against the budget)`, '');
+    L.push('| use case | runs | p50 ms | p95 ms | p99 ms | max ms | budget (p95) | |', '|---|---:|---:|---:|---:|---:|---|---|');
+    for (const c of r.budgets)
+      L.push(c.summary ? `| ${c.title} | ${c.summary.n} | ${ms(c.summary.p50)} | ${ms(c.summary.p95)} | ${ms(c.summary.p99)} | ${ms(c.summary.max)} | < ${c.budget} ms | ${yes(c.summary.p95 < c.budget)} |` : `| ${c.title} | – | – | – | – | – | < ${c.budget} ms | ${c.error} |`);
     L.push('');
   }
 

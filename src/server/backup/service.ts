@@ -113,7 +113,8 @@ export async function createBackup(target: BackupTarget, outDir: string, opts: B
     try {
       const { PGlite } = await import('@electric-sql/pglite');
       const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-      const db = new PGlite({ dataDir: dir, extensions: { pg_trgm } });
+      const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
+      const db = new PGlite({ dataDir: dir, extensions: { pg_trgm, btree_gin } });
       await db.waitReady;
       try {
         const dump = await db.dumpDataDir('gzip');
@@ -190,8 +191,9 @@ export async function restoreBackup(target: BackupTarget, fromDir: string, opts:
       await fsp.mkdir(dir, { recursive: true });
       const { PGlite } = await import('@electric-sql/pglite');
       const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+      const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
       const data = await fsp.readFile(path.join(fromDir, m.databaseFile));
-      const db = new PGlite({ dataDir: dir, extensions: { pg_trgm }, loadDataDir: new Blob([new Uint8Array(data)]) });
+      const db = new PGlite({ dataDir: dir, extensions: { pg_trgm, btree_gin }, loadDataDir: new Blob([new Uint8Array(data)]) });
       await db.waitReady;
       await db.close();
     } finally {

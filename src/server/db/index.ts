@@ -45,6 +45,7 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   let release = () => {};
   let dir: string | undefined;
   if (opts.dataDir) {
@@ -53,7 +54,7 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     release = lockDataDir(opts.dataDir);
   }
   // The options object form: with a positional undefined dataDir, PGlite ignores its options.
-  const pglite = new PGlite({ dataDir: dir, extensions: { pg_trgm }, parsers: { [DATE_OID]: (v: string) => v } });
+  const pglite = new PGlite({ dataDir: dir, extensions: { pg_trgm, btree_gin }, parsers: { [DATE_OID]: (v: string) => v } });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {

@@ -294,20 +294,36 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   // both ways: words that never occur together ("puskesmas angkot") or at all look common enough
   // to walk the newest-first index, which then reads the whole board (seconds); words that
   // always occur together ("lampu jalan mati") look rare, so it collects and sorts tens of
-  // thousands of matches. So: first look among the newest SEARCH_WINDOW items of the listing
-  // (bounded work); a full page there is the answer. Otherwise matches are sparse, and the
-  // GIN index finds them all (forced: index scans in listing order are off for that query).
+  // thousands of matches. So: first look among the first items of the listing (a window of
+  // bounded size, walked in listing order); a full page there is the answer. Otherwise matches
+  // are sparse there, and the GIN index over the vector and the filter columns finds them all
+  // (forced: index scans in listing order are off for that query), at most about
+  // limit × listing / window rows.
   const recent = await boardPageQuery(db, filter, sort, after, limit, 'window').execute();
   if (recent.length >= limit) return recent;
   return db.transaction().execute(async (trx) => {
     await sql`set local enable_indexscan = off`.execute(trx);
     await sql`set local enable_seqscan = off`.execute(trx);
+    // A plan for thousands of estimated matches can cross the JIT threshold; compiling it costs
+    // more (~100 ms) than running it.
+    await sql`set local jit = off`.execute(trx);
     return boardPageQuery(trx, filter, sort, after, limit, 'all').execute();
   });
 }
 
-/** How many of the newest items of a listing a search looks through before using its index. */
-const SEARCH_WINDOW = 5000;
+/**
+ * How many items of a listing a search looks through before using its GIN index. The window
+ * reads heap pages in listing order and the GIN path one heap page per match, so the worst case
+ * (matches just too sparse to fill a page in the window) reads about w·W + limit × listing / W
+ * pages, least at W ≈ √(limit × listing / w), w being the heap pages per window row. The whole
+ * board's window walks the heap in the order it was written (newest items are neighbours, about
+ * 5 to a page: w ≈ 0.2, listing ≈ 800,000: W ≈ 9,000); a filtered listing's rows are scattered
+ * (w ≈ 1) and the listing is a sector, kecamatan or unit (≤ 200,000: W ≈ 2,000). Either way the
+ * worst case is about 4,000 pages on a million items.
+ */
+function searchWindow(filter: BoardFilter): number {
+  return filter.kind || filter.unitId || filter.sector || filter.kecamatan || filter.status ? 2000 : 8000;
+}
 
 function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: BoardCursor | null, limit: number, search: 'none' | 'window' | 'all') {
   const query = filter.q ? filter.q.trim() : '';
@@ -350,7 +366,7 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
       : sort === 'waiting'
         ? q.orderBy('feedback.created_at', 'asc').orderBy('feedback.id', 'asc')
         : q.orderBy('feedback.support_count', 'desc').orderBy('feedback.id', 'desc');
-  let inner = q.limit(search === 'window' ? SEARCH_WINDOW : limit).as('f');
+  let inner = q.limit(search === 'window' ? searchWindow(filter) : limit).as('f');
   if (search === 'window') {
     // The window in listing order, then the matches within it, still in listing order.
     let w = db.selectFrom(inner).selectAll('f').where(sql<SqlBool>`f.search @@ ${tsq}`);
