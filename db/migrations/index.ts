@@ -15,6 +15,7 @@ import * as dataRights from './2026-12-04T150000_data-rights.ts';
 import * as officers from './2026-12-04T130000_officers.ts';
 import * as answersByPerson from './2026-12-04T160000_answers-by-person.ts';
 import * as searchAndBoard from './2026-12-05T080000_search-and-board.ts';
+import * as similarNearest from './2026-12-05T090000_similar-nearest.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T130000_officers': officers,
   '2026-12-04T160000_answers-by-person': answersByPerson,
   '2026-12-05T080000_search-and-board': searchAndBoard,
+  '2026-12-05T090000_similar-nearest': similarNearest,
 };

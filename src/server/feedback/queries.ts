@@ -410,10 +410,31 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
       : page.orderBy('f.support_count', 'desc').orderBy('f.id', 'desc');
 }
 
-/** Similar published feedback by title (trigram), within the same unit or area when given. */
+/**
+ * Similar published feedback by title (trigram), within the same unit or area when given: the
+ * most similar first, then the newest. The inner query reads titles in order of trigram distance
+ * (`<->`, 1 − similarity) through the GiST index and stops after `NEAREST` rows, instead of
+ * collecting every title above the threshold (on a million repetitive titles, over 100,000) and
+ * sorting them; the outer query orders those by similarity and id. When more than `NEAREST`
+ * titles are equally similar to the one typed, which of them are shown is not defined.
+ */
+const NEAREST = 50;
 export function selectSimilar(db: Db, title: string, opts: { unitId?: number; areaId?: number; kecamatan?: string }, limit: number) {
-  let q = db
+  let nearest = db
     .selectFrom('feedback')
+    .select(['feedback.id', sql<number>`similarity(feedback.title, ${title})`.as('score')])
+    .where('feedback.moderation_state', '=', 'published')
+    .where('feedback.confidential', '=', false)
+    .where(sql<SqlBool>`feedback.title % ${title}`);
+  const scope = [
+    opts.unitId ? sql<SqlBool>`feedback.unit_id = ${opts.unitId}` : null,
+    opts.areaId ? sql<SqlBool>`feedback.area_id = ${opts.areaId}` : null,
+    opts.kecamatan ? sql<SqlBool>`feedback.kecamatan_code = ${opts.kecamatan}` : null,
+  ].filter((x): x is ReturnType<typeof sql<SqlBool>> => x !== null);
+  if (scope.length) nearest = nearest.where((eb) => eb.or(scope));
+  return db
+    .selectFrom(nearest.orderBy(sql`feedback.title <-> ${title}`).limit(Math.max(NEAREST, limit)).as('near'))
+    .innerJoin('feedback', 'feedback.id', 'near.id')
     .leftJoin('units', 'units.id', 'feedback.unit_id')
     .select([
       'feedback.id',
@@ -423,18 +444,12 @@ export function selectSimilar(db: Db, title: string, opts: { unitId?: number; ar
       'feedback.kind',
       'feedback.created_at',
       'units.short_name as unit_short_name',
-      sql<number>`similarity(feedback.title, ${title})`.as('score'),
+      'near.score',
     ])
-    .where('feedback.moderation_state', '=', 'published')
-    .where('feedback.confidential', '=', false)
-    .where(sql<SqlBool>`feedback.title % ${title}`);
-  const scope = [
-    opts.unitId ? sql<SqlBool>`feedback.unit_id = ${opts.unitId}` : null,
-    opts.areaId ? sql<SqlBool>`feedback.area_id = ${opts.areaId}` : null,
-    opts.kecamatan ? sql<SqlBool>`feedback.kecamatan_code = ${opts.kecamatan}` : null,
-  ].filter((x): x is ReturnType<typeof sql<SqlBool>> => x !== null);
-  if (scope.length) q = q.where((eb) => eb.or(scope));
-  return q.orderBy('score', 'desc').orderBy('feedback.id', 'desc').limit(limit).execute();
+    .orderBy('near.score', 'desc')
+    .orderBy('feedback.id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export function selectByAuthor(db: Db, userId: string, limit: number) {
