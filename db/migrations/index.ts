@@ -14,6 +14,7 @@ import * as whatsapp from './2026-12-04T120000_whatsapp.ts';
 import * as dataRights from './2026-12-04T150000_data-rights.ts';
 import * as officers from './2026-12-04T130000_officers.ts';
 import * as answersByPerson from './2026-12-04T160000_answers-by-person.ts';
+import * as signUpRequests from './2026-12-05T050000_sign-up-requests.ts';
 
 /**
  * Every migration, by name. Names sort in the order they run; a landed migration is never
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T150000_data-rights': dataRights,
   '2026-12-04T130000_officers': officers,
   '2026-12-04T160000_answers-by-person': answersByPerson,
+  '2026-12-05T050000_sign-up-requests': signUpRequests,
 };

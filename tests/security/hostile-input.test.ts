@@ -1,4 +1,5 @@
 import { describe, expect, it, inject } from 'vitest';
+import { signUpByEmail } from './support/mail.ts';
 
 /**
  * Defect 4 of issue 15: 13 hostile inputs got a 500. Each now gets a clear 4xx from the one
@@ -93,7 +94,7 @@ describe('the 13 hostile inputs of the report, and neighbours', () => {
   it('13. signing in with next=/ταυτότητα: a safe redirect with a Latin-1 Location', async () => {
     const email = `warga.${Date.now()}@contoh.id`;
     const password = 'Kapal-laut-Banda-2026!x';
-    const up = await post('/daftar', form({ displayName: 'Warga Uji', email, password }), 'application/x-www-form-urlencoded');
+    const up = await signUpByEmail(origin, { displayName: 'Warga Uji', email, password });
     expect(up.status, await up.clone().text()).toBe(303);
     const page = await fetch(`${origin}/masuk?next=${encodeURIComponent('/ταυτότητα')}`);
     expect(page.status).toBe(200);
