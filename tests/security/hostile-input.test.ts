@@ -75,8 +75,16 @@ describe('the 13 hostile inputs of the report, and neighbours', () => {
   it('8. an impossible month on the board: sampai=2026-00', async () => {
     await expectClear4xx(await fetch(`${origin}/masukan?sampai=2026-00`), 400, /2026-00/);
   });
-  it('9. an impossible date in the form: occurredOn=2025-02-31', async () => {
-    await expectClear4xx(await post('/masukan/baru', form({ ...FEEDBACK, occurredOn: '2025-02-31' }), 'application/x-www-form-urlencoded'), 400, /2025-02-31/);
+  it('9. an impossible date in the form: occurredOn=2025-02-31 gets the form back (422), the message next to the field, what was typed kept', async () => {
+    for (const occurredOn of ['2025-02-31', '0000-00-00']) {
+      const r = await post('/masukan/baru', form({ ...FEEDBACK, occurredOn }), 'application/x-www-form-urlencoded');
+      const body = await r.text();
+      expect(r.status, body.slice(0, 300)).toBe(422);
+      expect(body).toMatch(/<span class="error" id="f-occurredOn-error">Tanggal tidak sah\.<\/span>/);
+      expect(body).toMatch(new RegExp(`<input[^>]*id="f-occurredOn"[^>]*value="${occurredOn}"|<input[^>]*value="${occurredOn}"[^>]*id="f-occurredOn"`));
+      expect(body).toMatch(/<input[^>]*aria-invalid="true"[^>]*>/);
+      expect(body).toContain(FEEDBACK.title);
+    }
   });
   it('10. a multipart body with the wrong boundary', async () => {
     const body = multipart('actual', Object.entries(FEEDBACK).map(([name, value]) => ({ name, value })));
