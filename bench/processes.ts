@@ -227,7 +227,8 @@ async function main() {
   // per-address sign-up limit would stop at 10).
   const racers: { email: string; cookie: string }[] = [];
   {
-    const { signUp } = await import('../src/server/accounts/service.ts');
+    // Sign-up is confirmed by an emailed link; the tests' helper follows it through the outbox.
+    const { signUpConfirmed } = await import('../tests/support/accounts.ts');
     const { openDb } = await import('../src/server/db/index.ts');
     const { parseConfig } = await import('../src/server/config.ts');
     const config = parseConfig({});
@@ -236,7 +237,7 @@ async function main() {
       for (let i = 0; i < RACERS; i++) {
         const e = `racer.${i}.${Date.now()}@contoh.id`;
         const ctx = { ip: `10.9.${i}.1`, userAgent: 'bench', locale: 'id' as const, sessionPolicy: config.session, publicUrl: `http://127.0.0.1:${PORT}`, rules: config.handling };
-        const res = await signUp(h.db, ctx, { displayName: `Peserta ${i}`, email: e, password: `Cakalang-Fufu ${i}x9q` });
+        const res = await signUpConfirmed(h.db, ctx, { displayName: `Peserta ${i}`, email: e, password: `Cakalang-Fufu ${i}x9q` });
         if (!res.ok) throw new Error(`sign-up of racer ${i} failed: ${JSON.stringify(res)}`);
         racers.push({ email: e, cookie: `${cookie!.split('=')[0]}=${res.value.token}` });
       }

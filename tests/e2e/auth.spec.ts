@@ -1,4 +1,6 @@
 import { ACCOUNTS, uniqueEmail } from './fixtures.ts';
+import { outboxBody } from './forum-helpers.ts';
+import { signUpLink, submitSignUp } from './sign-up-helpers.ts';
 import {
   attemptSignIn,
   errorSummary,
@@ -26,7 +28,7 @@ const L = {
 };
 
 test.describe('sign up, sign out, sign in', () => {
-  test('a new resident signs up, is signed in, signs out and signs in again', async ({ page, context }) => {
+  test('a new resident signs up, follows the emailed link, is signed in, signs out and signs in again', async ({ page, context, adminPage }) => {
     const email = uniqueEmail('daftar');
     const password = 'Senja di pantai Liang 42';
 
@@ -39,7 +41,21 @@ test.describe('sign up, sign out, sign in', () => {
     await page.getByLabel(L.name, { exact: true }).fill('Nona Ambon');
     await page.getByLabel(L.email, { exact: true }).fill(email.toUpperCase());
     await page.getByLabel(L.password, { exact: true }).fill(password);
-    const created = await submit(page, page.getByRole('button', { name: id['auth.signUp.submit'] }));
+    await submitSignUp(page);
+    // No account yet: still signed out until the emailed link is used.
+    await expectSignedOut(page);
+    expect((await context.cookies()).find((c) => c.name === 'bd_session')).toBeUndefined();
+
+    const link = await signUpLink(adminPage, email);
+    // The link's page is not cached and does not leak the link to other sites as a Referer.
+    const head = await page.request.get(link);
+    expect(head.status()).toBe(200);
+    expect(head.headers()['cache-control']).toBe('no-store');
+    expect(['no-referrer', 'same-origin']).toContain(head.headers()['referrer-policy']);
+    await page.goto(link);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(id['auth.signUp.confirm.title']);
+    await expect(page.getByText(tId('auth.signUp.confirm.lead', { name: 'Nona Ambon', email }))).toBeVisible();
+    const created = await submit(page, page.getByRole('button', { name: id['auth.signUp.confirm.submit'] }));
     expect(created.status()).toBe(303);
     await expect(page).toHaveURL(/\/$/);
     await expect(flash(page)).toHaveText(id['auth.signUp.done']);
@@ -144,17 +160,30 @@ test.describe('sign-up form errors', () => {
       await expect(password).toHaveValue('');
     }
 
-    // An address already registered (in any letter case): the message is on the address.
-    await name.fill('Orang Lain');
-    await email.fill(ACCOUNTS.resident.email.toUpperCase());
-    await password.fill('Laut Banda yang dalam 11');
-    r = await submit(page, create);
-    expect(r.status()).toBe(422);
-    await expectFieldError(page, L.email, id['err.emailTaken']);
-    await expectNoFieldError(page, L.password);
-    await expect(name).toHaveValue('Orang Lain');
-    await expect(email).toHaveValue(ACCOUNTS.resident.email.toUpperCase());
     await expectSignedOut(page);
+  });
+
+  test('an address already registered (in any letter case) gets the same answer as a new one; its owner is emailed links to sign in and reset', async ({ page, adminPage }) => {
+    await page.goto('/daftar');
+    await page.getByLabel(L.name, { exact: true }).fill('Orang Lain');
+    await page.getByLabel(L.email, { exact: true }).fill(ACCOUNTS.resident.email.toUpperCase());
+    await page.getByLabel(L.password, { exact: true }).fill('Laut Banda yang dalam 11');
+    await submitSignUp(page);
+    await expectSignedOut(page);
+
+    const text = await outboxBody(adminPage, ACCOUNTS.resident.email, id['email.signUpExists.subject']);
+    expect(text).toContain(`Halo ${ACCOUNTS.resident.displayName}`);
+    const base = test.info().project.use.baseURL!;
+    expect(text).toContain(`${base}/masuk`);
+    expect(text).toContain(`${base}/lupa-sandi`);
+    expect(text).not.toContain(`${base}/daftar/`);
+  });
+
+  test('a used or unknown sign-up link creates nothing and says so', async ({ page }) => {
+    const r = await page.goto('/daftar/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(r?.status()).toBe(410);
+    await expect(page.getByRole('alert')).toHaveText(id['err.tokenInvalid']);
+    await expect(page.getByRole('button', { name: id['auth.signUp.confirm.submit'] })).toHaveCount(0);
   });
 
   test('an empty display name is reported as required', async ({ page }) => {

@@ -131,6 +131,25 @@ test('a refused form shows the message next to the field and keeps what was type
   await expect(L.unit(page, 'Dinkes')).toBeChecked();
 });
 
+test('an impossible date (typed where the browser has no date picker) gets a message next to the field, not the request guard\'s page; what was typed is kept', async ({ pageAs }) => {
+  const page = await pageAs(COORDINATOR);
+  await page.goto('/pembinaan/baru');
+  await fillAction(page, 'Pelatihan dengan tanggal mustahil', 'Tujuan yang diketik tetap ada.');
+  await L.unit(page, 'Dinkes').check();
+  // A browser without a date picker shows a text box: anything can be typed there.
+  await page.getByLabel(L.startsOn, { exact: true }).evaluate((el) => ((el as HTMLInputElement).type = 'text'));
+  await page.getByLabel(L.startsOn, { exact: true }).fill('2026-02-30');
+  const r = await submit(page, page.getByRole('button', { name: id['coaching.create'], exact: true }));
+  expect(r.status()).toBe(422);
+  await expectFieldError(page, L.startsOn, id['coaching.err.date']);
+  // Kept in the page (a date input's value property drops a day that does not exist; the attribute keeps it).
+  await expect(page.getByLabel(L.startsOn, { exact: true })).toHaveAttribute('value', '2026-02-30');
+  await expect(page.getByLabel(L.title, { exact: true })).toHaveValue('Pelatihan dengan tanggal mustahil');
+  await expect(page.getByLabel(L.goal, { exact: true })).toHaveValue('Tujuan yang diketik tetap ada.');
+  await expect(page.getByLabel(L.endsOn, { exact: true })).toHaveValue('2026-12-16');
+  await expect(L.unit(page, 'Dinkes')).toBeChecked();
+});
+
 test('without JavaScript: create, link a public item from its moderation page; the public sees only the title; others get 404; a stale edit is refused', async ({ pageAs, adminPage }) => {
   const word = uniqueWord('tanpajs');
   const page = await pageAs(COORDINATOR, { javaScriptEnabled: false });

@@ -1,9 +1,10 @@
 import { uniqueEmail } from './fixtures.ts';
+import { followSignUpLink, submitSignUp } from './sign-up-helpers.ts';
 import { errorSummary, expect, expectSignedIn, expectSignedOut, flash, id, mainNav, submit, test } from './test.ts';
 
 test.use({ javaScriptEnabled: false });
 
-test('without JavaScript one can sign up, sign out and sign in', async ({ page }) => {
+test('without JavaScript one can sign up (by the emailed link), sign out and sign in', async ({ page, adminPage }) => {
   const email = uniqueEmail('tanpa.js');
   const password = 'Lampu pelita di Batu Merah 15';
 
@@ -16,8 +17,8 @@ test('without JavaScript one can sign up, sign out and sign in', async ({ page }
   expect(r.status()).toBe(422);
   await expect(errorSummary(page)).toContainText(id['err.passwordShort']);
   await page.getByLabel(id['auth.field.password'], { exact: true }).fill(password);
-  r = await submit(page, page.getByRole('button', { name: id['auth.signUp.submit'] }));
-  expect(r.status()).toBe(303);
+  await submitSignUp(page, page.getByRole('button', { name: id['auth.signUp.submit'] }));
+  await followSignUpLink(page, adminPage, email);
   await expect(flash(page)).toHaveText(id['auth.signUp.done']);
   await expectSignedIn(page);
 

@@ -5,18 +5,23 @@ import {
   passwordTokenIsValid,
   requestPasswordReset,
   resetPassword,
+  confirmSignUp,
   signIn,
   signUp,
+  signUpLinkIsValid,
 } from '../../src/server/accounts/service.ts';
 import { createSession, validateSessionToken } from '../../src/server/accounts/sessions.ts';
 import {
   auditEntries,
   errorsOf,
   makeCtx,
+  newestEmail,
   POLICY,
   PUBLIC_URL,
   sessionIdsOf,
   sha256Hex,
+  signUpConfirmed,
+  signUpTokenFromLink,
   startOfFreshWindow,
   strongPassword,
   tokenFromLink,
@@ -35,7 +40,7 @@ describeEachDb('accounts service', (get) => {
     const email = uniqueEmail('warga');
     const password = strongPassword();
     const ctx = makeCtx(opts.locale ? { locale: opts.locale } : {});
-    const signed = valueOf(await signUp(db(), ctx, { displayName: 'Nona Warga', email, password }));
+    const signed = valueOf(await signUpConfirmed(db(), ctx, { displayName: 'Nona Warga', email, password }));
     return { email, password, ctx, ...signed };
   }
 
@@ -45,30 +50,48 @@ describeEachDb('accounts service', (get) => {
   }
 
   describe('signUp', () => {
-    it('creates a signed-in resident with a lowercased email; the session id is the SHA-256 of the token, which is stored nowhere', async () => {
+    it('creates nothing but a request and an email with a link; the link creates a signed-in resident with a lowercased email; the session id is the SHA-256 of the token, which is stored nowhere', async () => {
       const local = uniqueEmail('Maria.Latuconsina').split('@')[0]!;
       const password = strongPassword();
       const ctx = makeCtx();
       const before = Date.now();
-      const r = valueOf(await signUp(db(), ctx, { displayName: '  Maria Latuconsina ', email: `  ${local.toUpperCase()}@Contoh.ID `, password }));
+      expect(valueOf(await signUp(db(), ctx, { displayName: '  Maria Latuconsina ', email: `  ${local.toUpperCase()}@Contoh.ID `, password }))).toBeNull();
       const email = `${local.toLowerCase()}@contoh.id`;
 
+      // No account until the link is used; the request keeps only a hash of the password and of the link's token.
+      expect(await countUsers(email)).toBe(0);
+      const mail = await newestEmail(db(), email, 'sign_up');
+      expect(mail.subject).toBe('Selesaikan pendaftaran akun Baku Dengar');
+      expect(mail.text_body).toContain('Halo Maria Latuconsina');
+      const link = signUpTokenFromLink(mail.text_body);
+      const pending = await db().selectFrom('sign_up_requests').selectAll().where('email', '=', email).execute();
+      expect(pending).toHaveLength(1);
+      expect(pending[0]).toMatchObject({ token_hash: sha256Hex(link), display_name: 'Maria Latuconsina', locale: 'id', used_at: null });
+      expect(pending[0]!.password_hash).toMatch(/^\$argon2id\$/);
+      expect(JSON.stringify(pending)).not.toContain(password);
+      expect(pending[0]!.expires_at.getTime() - before).toBeGreaterThan(23 * HOUR);
+      expect(pending[0]!.expires_at.getTime() - before).toBeLessThanOrEqual(DAY + 60_000);
+      expect(await signUpLinkIsValid(db(), link)).toEqual({ email, displayName: 'Maria Latuconsina' });
+
+      const r = valueOf(await confirmSignUp(db(), ctx, link));
       expect(r.user).toMatchObject({ email, display_name: 'Maria Latuconsina', role: 'resident', unit_id: null, locale: 'id', disabled_at: null });
-      expect(r.user.password_hash).toMatch(/^\$argon2id\$/);
-      expect(r.user.password_hash).not.toContain(password);
+      expect(r.user.password_hash).toBe(pending[0]!.password_hash);
+      // The password typed in the form is the account's password.
+      valueOf(await signIn(db(), makeCtx(), { email, password }));
 
       expect(r.token).toMatch(/^[a-z2-7]{32}$/);
       expect(r.session.id).toBe(sha256Hex(r.token));
-      const rows = await db().selectFrom('sessions').selectAll().where('user_id', '=', r.user.id).execute();
-      expect(rows).toHaveLength(1);
+      const rows = await db().selectFrom('sessions').selectAll().where('user_id', '=', r.user.id).orderBy('created_at').execute();
       expect(rows[0]).toMatchObject({ id: sha256Hex(r.token), ip: ctx.ip, user_agent: ctx.userAgent });
       expect(rows[0]!.created_at.getTime()).toBeGreaterThanOrEqual(before - 1000);
 
-      // The raw token is in no column of any table that could hold it.
-      for (const table of ['sessions', 'users', 'audit_log', 'password_tokens', 'outbox'] as const) {
+      // The raw tokens (session and link) are in no column of any table that could hold them.
+      for (const table of ['sessions', 'users', 'audit_log', 'password_tokens', 'sign_up_requests'] as const) {
         const all = await db().selectFrom(table).selectAll().execute();
         expect(JSON.stringify(all), table).not.toContain(r.token);
+        expect(JSON.stringify(all), table).not.toContain(link);
       }
+      expect(JSON.stringify(await db().selectFrom('outbox').selectAll().execute())).not.toContain(r.token);
 
       const audit = await auditEntries(db(), 'user.sign_up', r.user.id);
       expect(audit).toHaveLength(1);
@@ -77,28 +100,61 @@ describeEachDb('accounts service', (get) => {
       // The token works as a session right away.
       const v = await validateSessionToken(db(), POLICY, r.token);
       expect(v?.user).toMatchObject({ id: r.user.id, email, role: 'resident' });
-    });
 
-    it('refuses an email that is taken, whatever its case', async () => {
-      const { email } = await newResident();
-      for (const variant of [email, email.toUpperCase(), ` ${email.replace(/^./, (c) => c.toUpperCase())} `]) {
-        const r = await signUp(db(), makeCtx(), { displayName: 'Orang Lain', email: variant, password: strongPassword() });
-        expect(errorsOf(r), variant).toEqual({ email: { key: 'err.emailTaken' } });
-      }
+      // The link works once.
+      expect(await signUpLinkIsValid(db(), link)).toBeNull();
+      expect(errorsOf(await confirmSignUp(db(), ctx, link))).toEqual({ _form: { key: 'err.tokenInvalid' } });
       expect(await countUsers(email)).toBe(1);
     });
 
-    it('two simultaneous sign-ups with one email: one account, and the other gets err.emailTaken (not an exception)', async () => {
+    it('a taken email, whatever its case, gets the same answer as a new one; its owner is emailed links to sign in and reset, and no account or request is made', async () => {
+      const { email, user } = await newResident();
+      for (const variant of [email, email.toUpperCase(), ` ${email.replace(/^./, (c) => c.toUpperCase())} `]) {
+        const before = await db().selectFrom('outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+        const r = await signUp(db(), makeCtx(), { displayName: 'Orang Lain', email: variant, password: strongPassword() });
+        expect(r, variant).toEqual({ ok: true, value: null });
+        const mail = await newestEmail(db(), email, 'sign_up_exists');
+        expect(Number(mail.id)).toBeGreaterThan(Number(before.id ?? 0));
+        expect(mail.subject).toBe('Anda sudah punya akun Baku Dengar');
+        expect(mail.text_body).toContain('Halo Nona Warga');
+        expect(mail.text_body).toContain(`${PUBLIC_URL}/masuk`);
+        expect(mail.text_body).toContain(`${PUBLIC_URL}/lupa-sandi`);
+        expect(mail.text_body).not.toMatch(/\/daftar\//);
+      }
+      expect(await countUsers(email)).toBe(1);
+      expect(await db().selectFrom('sign_up_requests').selectAll().where('email', '=', email).execute()).toEqual([]);
+      expect(await auditEntries(db(), 'user.sign_up_existing', user.id)).toHaveLength(3);
+    });
+
+    it('two sign-ups with one new email, both links used at once: one account, and the other link gets err.emailTaken (not an exception)', async () => {
       const email = uniqueEmail('kembar');
-      const results = await Promise.all([
-        signUp(db(), makeCtx(), { displayName: 'Kembar Satu', email, password: strongPassword() }),
-        signUp(db(), makeCtx(), { displayName: 'Kembar Dua', email: email.toUpperCase(), password: strongPassword() }),
-      ]);
+      valueOf(await signUp(db(), makeCtx(), { displayName: 'Kembar Satu', email, password: strongPassword() }));
+      const first = signUpTokenFromLink((await newestEmail(db(), email, 'sign_up')).text_body);
+      valueOf(await signUp(db(), makeCtx(), { displayName: 'Kembar Dua', email: email.toUpperCase(), password: strongPassword() }));
+      const second = signUpTokenFromLink((await newestEmail(db(), email, 'sign_up')).text_body);
+      expect(second).not.toBe(first);
+      const results = await Promise.all([confirmSignUp(db(), makeCtx(), first), confirmSignUp(db(), makeCtx(), second)]);
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       const refused = results.filter((r) => !r.ok);
       expect(refused).toHaveLength(1);
-      expect(errorsOf(refused[0]!)).toEqual({ email: { key: 'err.emailTaken' } });
+      expect(errorsOf(refused[0]!)).toEqual({ _form: { key: 'err.emailTaken' } });
       expect(await countUsers(email)).toBe(1);
+    });
+
+    it('an expired or malformed link creates nothing', async () => {
+      const email = uniqueEmail('kedaluwarsa');
+      valueOf(await signUp(db(), makeCtx(), { displayName: 'Terlambat', email, password: strongPassword() }));
+      const link = signUpTokenFromLink((await newestEmail(db(), email, 'sign_up')).text_body);
+      await db().updateTable('sign_up_requests').set({ expires_at: new Date(Date.now() - 1000) }).where('token_hash', '=', sha256Hex(link)).execute();
+      expect(await signUpLinkIsValid(db(), link)).toBeNull();
+      expect(errorsOf(await confirmSignUp(db(), makeCtx(), link))).toEqual({ _form: { key: 'err.tokenInvalid' } });
+      for (const bad of ['', 'x', link.toUpperCase(), `${link}a`, "' or 1=1 --"]) {
+        expect(errorsOf(await confirmSignUp(db(), makeCtx(), bad)), bad).toEqual({ _form: { key: 'err.tokenInvalid' } });
+      }
+      expect(await countUsers(email)).toBe(0);
+      // The next sign-up forgets requests whose link expired.
+      valueOf(await signUp(db(), makeCtx(), { displayName: 'Orang Lain', email: uniqueEmail('lain'), password: strongPassword() }));
+      expect(await db().selectFrom('sign_up_requests').selectAll().where('token_hash', '=', sha256Hex(link)).execute()).toEqual([]);
     });
 
     it('refuses weak passwords: short, common (any case), or containing the email or its local part', async () => {
@@ -142,7 +198,7 @@ describeEachDb('accounts service', (get) => {
       });
       expect(await countUsers(good.email)).toBe(0);
       // 80 characters is still fine.
-      valueOf(await signUp(db(), makeCtx(), { ...good, displayName: 'x'.repeat(80) }));
+      expect(valueOf(await signUpConfirmed(db(), makeCtx(), { ...good, displayName: 'x'.repeat(80) })).user.display_name).toBe('x'.repeat(80));
     });
 
     it('an empty (or blank) display name is reported as required', async () => {
@@ -272,8 +328,9 @@ describeEachDb('accounts service', (get) => {
   });
 
   describe('password reset', () => {
+    /** The emails to `email` after its sign-up link (which every resident of these tests used). */
     async function outboxFor(email: string) {
-      return db().selectFrom('outbox').selectAll().where('to_email', '=', email).orderBy('id').execute();
+      return db().selectFrom('outbox').selectAll().where('to_email', '=', email).where('template', '!=', 'sign_up').orderBy('id').execute();
     }
 
     it('for an unknown email answers ok and queues nothing', async () => {

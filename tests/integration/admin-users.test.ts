@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { actorOf, changeUserRole, listUsers, setUserDisabled, signIn, signUp, USER_PAGE_SIZE } from '../../src/server/accounts/service.ts';
+import { actorOf, changeUserRole, listUsers, setUserDisabled, signIn, USER_PAGE_SIZE } from '../../src/server/accounts/service.ts';
 import { createSession, validateSessionToken } from '../../src/server/accounts/sessions.ts';
 import type { Actor } from '../../src/server/audit/service.ts';
 import {
@@ -17,6 +17,7 @@ import {
   uniqueIp,
   unitId,
   valueOf,
+  signUpConfirmed,
 } from '../support/accounts.ts';
 import { describeEachDb } from '../support/db.ts';
 
@@ -125,7 +126,7 @@ describeEachDb('user administration', (get) => {
       const admin = await newAdmin();
       const email = uniqueEmail('nonaktif');
       const password = strongPassword();
-      const signed = valueOf(await signUp(db(), makeCtx(), { displayName: 'Akan Nonaktif', email, password }));
+      const signed = valueOf(await signUpConfirmed(db(), makeCtx(), { displayName: 'Akan Nonaktif', email, password }));
       const extra = await createSession(db(), POLICY, signed.user, { ip: null, userAgent: null });
 
       valueOf(await setUserDisabled(db(), admin.actor, signed.user.id, true));

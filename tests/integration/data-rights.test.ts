@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { signIn, signUp } from '../../src/server/accounts/service.ts';
+import { signIn } from '../../src/server/accounts/service.ts';
+import { signUpConfirmed } from '../support/accounts.ts';
 import type { SessionUser } from '../../src/server/accounts/sessions.ts';
 import { supportFeedback, viewContact } from '../../src/server/feedback/service.ts';
 import { flagFeedback } from '../../src/server/moderation/flags.ts';
@@ -27,9 +28,9 @@ import { auditOf, errorKeys, modCtx, outboxTo, person, pngFile, requestCtx, subm
 const DAY = 86400_000;
 
 /** A resident with a real password (deletion asks for it), signed up through the service. */
-async function resident(db: Parameters<typeof signUp>[0], name: string, email: string) {
+async function resident(db: Parameters<typeof signUpConfirmed>[0], name: string, email: string) {
   const password = `Sagu-Lempeng ${Math.random().toString(36).slice(2)}`;
-  const r = valueOf(await signUp(db, requestCtx({ userAgent: 'RightsTest/1.0' }), { displayName: name, email, password }));
+  const r = valueOf(await signUpConfirmed(db, requestCtx({ userAgent: 'RightsTest/1.0' }), { displayName: name, email, password }));
   const user: SessionUser = { id: r.user.id, email, displayName: name, role: 'resident', unitId: null, unitShortName: null, unitSlug: null, locale: 'id' };
   return { user, password, person: { row: r.user, user, actor: { id: r.user.id, label: `${name} <${email}>`, ip: '10.1.1.1' } } as Person };
 }

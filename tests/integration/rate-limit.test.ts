@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { changePassword, signIn, signUp } from '../../src/server/accounts/service.ts';
 import { validateSessionToken } from '../../src/server/accounts/sessions.ts';
 import { hit, pruneRateLimits, RATE_RULES, type RateRule } from '../../src/server/rate-limit/service.ts';
-import { errorsOf, makeCtx, POLICY, startOfFreshWindow, strongPassword, uniqueEmail, uniqueIp, valueOf } from '../support/accounts.ts';
+import { errorsOf, makeCtx, POLICY, signUpConfirmed, startOfFreshWindow, strongPassword, uniqueEmail, uniqueIp, valueOf } from '../support/accounts.ts';
 import { describeEachDb } from '../support/db.ts';
 
 describeEachDb('rate limits', (get) => {
@@ -62,7 +62,7 @@ describeEachDb('rate limits', (get) => {
     it('the 6th attempt within a minute for one account is refused, even from other addresses and with the right password', async () => {
       const email = uniqueEmail('target');
       const password = strongPassword();
-      valueOf(await signUp(db(), makeCtx(), { displayName: 'Sasaran Serangan', email, password }));
+      valueOf(await signUpConfirmed(db(), makeCtx(), { displayName: 'Sasaran Serangan', email, password }));
 
       await startOfFreshWindow(60, 8_000);
       for (let i = 0; i < 5; i++) {
@@ -85,7 +85,7 @@ describeEachDb('rate limits', (get) => {
     it('the 21st attempt within a minute from one address is refused, across different accounts', async () => {
       const email = uniqueEmail('korban.ip');
       const password = strongPassword();
-      valueOf(await signUp(db(), makeCtx(), { displayName: 'Korban Alamat', email, password }));
+      valueOf(await signUpConfirmed(db(), makeCtx(), { displayName: 'Korban Alamat', email, password }));
       const ip = uniqueIp();
 
       await startOfFreshWindow(60, 10_000);
@@ -107,23 +107,38 @@ describeEachDb('rate limits', (get) => {
     it('the 11th sign-up attempt within an hour from one address is refused and creates nobody', async () => {
       const ip = uniqueIp();
       const taken = uniqueEmail('sudah.ada');
-      await startOfFreshWindow(3600, 10_000);
-      valueOf(await signUp(db(), makeCtx({ ip }), { displayName: 'Yang Pertama', email: taken, password: strongPassword() }));
-      // Attempts refused for another reason still count (and cost no password hashing).
+      await startOfFreshWindow(3600, 20_000);
+      valueOf(await signUpConfirmed(db(), makeCtx({ ip }), { displayName: 'Yang Pertama', email: taken, password: strongPassword() }));
+      // Attempts for a registered address count like any other (they get the same answer).
       for (let i = 0; i < 9; i++) {
-        expect(errorsOf(await signUp(db(), makeCtx({ ip }), { displayName: 'Lagi', email: taken, password: strongPassword() })).email?.key).toBe('err.emailTaken');
+        const email = i % 3 === 0 ? taken.toUpperCase() : uniqueEmail(`lagi${i}`);
+        expect(await signUp(db(), makeCtx({ ip }), { displayName: 'Lagi', email, password: strongPassword() }), `attempt ${i + 2}`).toEqual({ ok: true, value: null });
       }
       const fresh = uniqueEmail('kesebelas');
       const r = errorsOf(await signUp(db(), makeCtx({ ip }), { displayName: 'Kesebelas', email: fresh, password: strongPassword() }));
       expect(r._form?.key).toBe('err.rateLimited');
       expect(await db().selectFrom('users').select('id').where('email', '=', fresh).execute()).toEqual([]);
+      expect(await db().selectFrom('sign_up_requests').select('email').where('email', '=', fresh).execute()).toEqual([]);
+      expect(await db().selectFrom('outbox').select('id').where('to_email', '=', fresh).execute()).toEqual([]);
       expect(await counts(`${RATE_RULES.signUpPerAddress.name}:${ip}`)).toEqual([11]);
+    });
+
+    it('the 6th sign-up within an hour for one address is refused, even from other addresses, and sends no sixth email', async () => {
+      const email = uniqueEmail('kotak.surat');
+      await startOfFreshWindow(3600, 20_000);
+      for (let i = 0; i < 5; i++) {
+        expect(await signUp(db(), makeCtx(), { displayName: 'Banjir Surel', email: i % 2 ? email.toUpperCase() : email, password: strongPassword() }), `attempt ${i + 1}`).toEqual({ ok: true, value: null });
+      }
+      const sixth = errorsOf(await signUp(db(), makeCtx(), { displayName: 'Banjir Surel', email, password: strongPassword() }));
+      expect(sixth._form?.key).toBe('err.rateLimited');
+      expect(await db().selectFrom('outbox').select('id').where('to_email', '=', email).execute()).toHaveLength(5);
+      expect(await counts(`${RATE_RULES.signUpPerEmail.name}:${email}`)).toEqual([6]);
     });
 
     it('the 6th password change attempt within five minutes is refused, even with the right current password', async () => {
       const email = uniqueEmail('ganti.sandi');
       const password = strongPassword();
-      const signed = valueOf(await signUp(db(), makeCtx(), { displayName: 'Ganti Sandi', email, password }));
+      const signed = valueOf(await signUpConfirmed(db(), makeCtx(), { displayName: 'Ganti Sandi', email, password }));
       const { user } = (await validateSessionToken(db(), POLICY, signed.token))!;
       await startOfFreshWindow(300, 8_000);
       for (let i = 0; i < 5; i++) {

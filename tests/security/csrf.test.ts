@@ -1,5 +1,6 @@
 import { expect, it, inject } from 'vitest';
 import { originExemption } from '../../src/server/http/request-guard.ts';
+import { signUpByEmail } from './support/mail.ts';
 import { fill, listRoutes } from './support/routes.ts';
 
 /**
@@ -61,12 +62,7 @@ it('every route × state-changing method × content type from another origin (or
 it('sign-out: a cross-origin POST of any content type leaves the session alone; our own form signs out', async () => {
   const email = `csrf.${Date.now()}@contoh.id`;
   const password = 'Kapal-laut-Banda-2026!x';
-  const up = await fetch(`${server.url}/daftar`, {
-    method: 'POST',
-    headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ displayName: 'Warga CSRF', email, password }),
-    redirect: 'manual',
-  });
+  const up = await signUpByEmail(server.url, { displayName: 'Warga CSRF', email, password });
   expect(up.status).toBe(303);
   const cookie = up.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   expect(cookie).toMatch(/bd_session=/);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { signIn, signUp } from '../../src/server/accounts/service.ts';
+import { signIn } from '../../src/server/accounts/service.ts';
+import { signUpConfirmed } from '../support/accounts.ts';
 import { validateSessionToken } from '../../src/server/accounts/sessions.ts';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.ts';
 import { requestCtx, SESSION_POLICY } from '../support/handling-fixtures.ts';
@@ -20,7 +21,7 @@ afterAll(async () => {
 it('the token is never stored; its SHA-256 is the id; the stored id does not work as a token', async () => {
   const email = `sesi.${Date.now()}@contoh.id`;
   const password = 'Kapal-laut-Banda-2026!x';
-  const up = await signUp(t.db, requestCtx(), { displayName: 'Warga Sesi', email, password });
+  const up = await signUpConfirmed(t.db, requestCtx(), { displayName: 'Warga Sesi', email, password });
   if (!up.ok) throw new Error(JSON.stringify(up.errors));
   const inn = await signIn(t.db, requestCtx(), { email, password });
   if (!inn.ok) throw new Error(JSON.stringify(inn.errors));

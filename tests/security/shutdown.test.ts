@@ -11,6 +11,7 @@ import { startServer } from './support/server.ts';
  * retries it elsewhere); anything else (reset, hang-up, 5xx) is a failed request.
  */
 interface Outcome {
+  client: number;
   status?: number;
   connection?: string;
   error?: string;
@@ -28,10 +29,7 @@ function get(agent: http.Agent, url: string): Promise<{ status: number; connecti
   });
 }
 
-// Retried: on a loaded machine about one run in four saw one connection reset among ~100 requests
-// (a client's next request racing the close of a connection idle for the grace period); see the
-// closing note of the issue. A real regression (no Connection: close, no exit) fails every try.
-it('SIGTERM under keep-alive load: in-flight requests answered with Connection: close, no failed request, exit 0 before the deadline', { retry: 2 }, async () => {
+it('SIGTERM under keep-alive load: in-flight requests answered with Connection: close, no failed request, exit 0 before the deadline', async () => {
   const server = await startServer({}, inject('templateDataDir'));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
   const outcomes: Outcome[] = [];
@@ -42,17 +40,22 @@ it('SIGTERM under keep-alive load: in-flight requests answered with Connection: 
       const afterSigterm = sigtermAt > 0;
       try {
         const r = await get(agent, server.url + paths[k % paths.length]);
-        outcomes.push({ status: r.status, connection: r.connection, afterSigterm });
+        outcomes.push({ client: i, status: r.status, connection: r.connection, afterSigterm });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        outcomes.push({ error: code, afterSigterm });
+        outcomes.push({ client: i, error: code, afterSigterm });
         if (code === 'ECONNREFUSED') return; // the server stopped listening: this client is done
       }
     }
   });
-  // Steady load first: every client has had answers on its kept-alive connection.
+  // Steady load first: every client has had answers on its kept-alive connection. (Counting
+  // answers overall is not enough: on a busy machine a few clients may still be connecting, and a
+  // connection the kernel has completed but the server not yet accepted is reset when the
+  // listening socket closes; that is no request in flight, and not what this test is about.)
+  const answered = () => new Set(outcomes.filter((o) => o.status === 200).map((o) => o.client)).size;
   const warm = Date.now() + 120_000;
-  while (outcomes.filter((o) => o.status === 200).length < 40 && Date.now() < warm) await new Promise((r) => setTimeout(r, 100));
+  while ((answered() < 20 || outcomes.filter((o) => o.status === 200).length < 40) && Date.now() < warm) await new Promise((r) => setTimeout(r, 100));
+  expect(answered()).toBe(20);
   expect(outcomes.filter((o) => o.status === 200).length).toBeGreaterThanOrEqual(40);
   sigtermAt = Date.now();
   server.child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { ACCOUNTS } from '../e2e/fixtures.ts';
 import { clientAddress, expect, test } from '../e2e/test.ts';
+import { signUpLink } from '../e2e/sign-up-helpers.ts';
 import { XSS_PAYLOADS } from './support/xss-payloads.ts';
 
 /**
@@ -150,7 +151,7 @@ test('reflected: every payload in the search, the preview and the similar-feedba
   expect(w.problems).toEqual([]);
 });
 
-test('stored XSS in a display name (sign-up), shown on the account page and the header', async ({ newContext, baseURL }) => {
+test('stored XSS in a display name (sign-up), shown on the emailed link\'s page, the account page and the header', async ({ newContext, baseURL, adminPage }) => {
   for (const [i, p] of XSS_PAYLOADS.filter((x) => x.length <= 80).slice(0, 3).entries()) {
     const context = await newContext({ extraHTTPHeaders: { 'X-Forwarded-For': clientAddress('xss-name', run, i) } });
     const page = await context.newPage();
@@ -160,7 +161,12 @@ test('stored XSS in a display name (sign-up), shown on the account page and the 
     await page.locator('input[name="email"]').fill(`xss.nama.${run}.${i}@contoh.id`);
     await page.locator('input[name="password"]').fill('Kapal-laut-Banda-2026!x');
     await page.locator('form[method="post"] button[type="submit"]').last().click();
-    await page.waitForLoadState('load');
+    await page.waitForURL(/\/daftar\/terkirim$/);
+    // The confirmation page shows the name before the account exists.
+    await page.goto(await signUpLink(adminPage, `xss.nama.${run}.${i}@contoh.id`));
+    expect(await dangerousMarkup(page)).toEqual([]);
+    await page.locator('form[method="post"] button[type="submit"]').last().click();
+    await page.waitForURL((u) => u.pathname === '/');
     const r = await page.goto('/akun');
     expect(r?.status()).toBe(200);
     expect(new URL(page.url()).origin).toBe(baseURL);

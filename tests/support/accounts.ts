@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RequestContext } from '../../src/server/accounts/service.ts';
+import { confirmSignUp, signUp, type RequestContext, type SignedIn } from '../../src/server/accounts/service.ts';
 import type { SessionUser } from '../../src/server/accounts/sessions.ts';
 import { parseConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/index.ts';
@@ -124,6 +124,31 @@ export function tokenFromLink(text: string): string {
   const m = new RegExp(`${PUBLIC_URL.replace(/[.]/g, '\\.')}/atur-sandi/([a-z2-7]{32})(?![a-z2-7])`).exec(text);
   if (!m?.[1]) throw new Error(`no ${PUBLIC_URL}/atur-sandi/<token> link in: ${text}`);
   return m[1];
+}
+
+/** The token of a `<public URL>/daftar/<token>` sign-up link in an email's text. */
+export function signUpTokenFromLink(text: string): string {
+  const m = /https?:\/\/[^\s/]+\/daftar\/([a-z2-7]{32})(?![a-z2-7])/.exec(text);
+  if (!m?.[1]) throw new Error(`no <public URL>/daftar/<token> link in: ${text}`);
+  return m[1];
+}
+
+/** The newest email queued in the outbox to `to` with `template`. */
+export async function newestEmail(db: Db, to: string, template: string) {
+  const row = await db.selectFrom('outbox').selectAll().where('to_email', '=', to).where('template', '=', template).orderBy('id', 'desc').executeTakeFirst();
+  if (!row) throw new Error(`no "${template}" email to ${to} in the outbox`);
+  return row;
+}
+
+/**
+ * Signs up as a resident the way a person does: the form (signUp), then the link of the email
+ * it queued (confirmSignUp). Errors of either step are returned as they are.
+ */
+export async function signUpConfirmed(db: Db, ctx: RequestContext, input: { displayName: string; email: string; password: string }): Promise<Result<SignedIn>> {
+  const asked = await signUp(db, ctx, input);
+  if (!asked.ok) return asked;
+  const mail = await newestEmail(db, input.email.trim().toLowerCase(), 'sign_up');
+  return confirmSignUp(db, ctx, signUpTokenFromLink(mail.text_body));
 }
 
 /** A unit id by short name from the seeded reference data. */

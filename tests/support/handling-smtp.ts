@@ -26,7 +26,9 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(opts: { delayMs?: number; rejectRecipient?: { code: number; message: string } } = {}): Promise<TestSmtp> {
+export async function startSmtp(
+  opts: { delayMs?: number; rejectRecipient?: { code: number; message: string }; onMessage?: (mail: ReceivedMail) => void } = {},
+): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -50,13 +52,15 @@ export async function startSmtp(opts: { delayMs?: number; rejectRecipient?: { co
         simpleParser(raw)
           .then(async (parsed) => {
             const header = parsed.headers.get('x-baku-dengar-outbox-id');
-            received.push({
+            const mail: ReceivedMail = {
               envelopeTo: session.envelope.rcptTo.map((r) => r.address),
               mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
               raw: raw.toString('utf8'),
               parsed,
               outboxId: typeof header === 'string' && /^\d+$/.test(header) ? Number(header) : null,
-            });
+            };
+            received.push(mail);
+            opts.onMessage?.(mail);
             if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
             callback();
           })

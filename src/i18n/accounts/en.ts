@@ -96,4 +96,16 @@ export const en: Messages<typeof id> = {
   'invite.link': 'Invite staff',
   'email.invite.subject': 'Invitation to Baku Dengar',
   'email.invite.body': 'Hello {name},\n\nYou have been invited to Baku Dengar as {role}.\n\nSet your password with this one-time link (valid for {hours} hours): {link}',
+  'auth.signUp.sent.title': 'Check your email',
+  'auth.signUp.sent':
+    'We have sent an email to the address you gave. Open the link in it within 24 hours to finish signing up. If no email arrives within a few minutes, look in your spam folder.',
+  'auth.signUp.confirm.title': 'Activate your resident account',
+  'auth.signUp.confirm.lead': 'A resident account for {name} with the email address {email} will be created, and you will be signed in.',
+  'auth.signUp.confirm.submit': 'Activate account',
+  'email.signUp.subject': 'Finish creating your Baku Dengar account',
+  'email.signUp.body':
+    'Hello {name},\n\nSomeone (hopefully you) signed up at Baku Dengar with this email address. To create the account, open this link within 24 hours:\n\n{link}\n\nIf you did not sign up, ignore this email; no account is created.',
+  'email.signUpExists.subject': 'You already have a Baku Dengar account',
+  'email.signUpExists.body':
+    'Hello {name},\n\nSomeone (hopefully you) tried to sign up at Baku Dengar with this email address, which already has an account. No new account was created.\n\nSign in: {signIn}\nForgot your password? Reset it here: {reset}\n\nIf it was not you, ignore this email; your account has not changed.',
 };

@@ -97,4 +97,16 @@ export const id = {
   'invite.link': 'Undang staf',
   'email.invite.subject': 'Undangan ke Baku Dengar',
   'email.invite.body': 'Halo {name},\n\nAnda diundang ke Baku Dengar sebagai {role}.\n\nBuat kata sandi Anda lewat tautan sekali pakai ini (berlaku {hours} jam): {link}',
+  'auth.signUp.sent.title': 'Periksa surel Anda',
+  'auth.signUp.sent':
+    'Kami sudah mengirim surel ke alamat yang Anda tulis. Buka tautan di dalamnya dalam 24 jam untuk menyelesaikan pendaftaran. Jika surel belum tiba dalam beberapa menit, periksa folder spam.',
+  'auth.signUp.confirm.title': 'Aktifkan akun warga',
+  'auth.signUp.confirm.lead': 'Akun warga atas nama {name} dengan alamat surel {email} akan dibuat, dan Anda langsung masuk.',
+  'auth.signUp.confirm.submit': 'Aktifkan akun',
+  'email.signUp.subject': 'Selesaikan pendaftaran akun Baku Dengar',
+  'email.signUp.body':
+    'Halo {name},\n\nSeseorang (semoga Anda) mendaftarkan alamat surel ini di Baku Dengar. Untuk membuat akun, buka tautan berikut dalam 24 jam:\n\n{link}\n\nJika Anda tidak mendaftar, abaikan surel ini; tidak ada akun yang dibuat.',
+  'email.signUpExists.subject': 'Anda sudah punya akun Baku Dengar',
+  'email.signUpExists.body':
+    'Halo {name},\n\nSeseorang (semoga Anda) mencoba mendaftar di Baku Dengar dengan alamat surel ini, padahal alamat ini sudah punya akun. Tidak ada akun baru yang dibuat.\n\nMasuk: {signIn}\nLupa kata sandi? Atur ulang di sini: {reset}\n\nJika bukan Anda yang mencoba mendaftar, abaikan surel ini; akun Anda tidak berubah.',
 };

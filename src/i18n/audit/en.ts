@@ -102,4 +102,5 @@ export const en: Messages<typeof id> = {
   'audit.change.none': 'No data changed',
   'audit.change.added': 'set',
   'audit.change.removed': 'cleared',
+  'audit.action.user.sign_up_existing': 'Sign-up tried with an address that already has an account',
 };

@@ -103,4 +103,5 @@ export const id = {
   'audit.change.none': 'Tanpa perubahan data',
   'audit.change.added': 'diisi',
   'audit.change.removed': 'dikosongkan',
+  'audit.action.user.sign_up_existing': 'Pendaftaran dicoba dengan alamat yang sudah punya akun',
 };

@@ -163,6 +163,45 @@ export async function invalidateUserPasswordTokens(db: Db, userId: string, now: 
   await db.updateTable('password_tokens').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
 
+// ---- sign-up requests (the account is made when the emailed link is used)
+
+export async function insertSignUpRequest(
+  db: Db,
+  r: { token_hash: string; email: string; display_name: string; password_hash: string; locale: string; expires_at: Date },
+): Promise<void> {
+  await db.insertInto('sign_up_requests').values(r).execute();
+}
+
+/** Marks a sign-up request used, atomically: returns it only if it was unused and unexpired. */
+export function consumeSignUpRequest(db: Db, tokenHash: string, now: Date) {
+  return db
+    .updateTable('sign_up_requests')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning(['email', 'display_name', 'password_hash', 'locale'])
+    .executeTakeFirst();
+}
+
+export function findValidSignUpRequest(db: Db, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('sign_up_requests')
+    .select(['email', 'display_name'])
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** Forgets requests whose link has expired or was used (they hold a name, an address and a hash). */
+export async function deleteStaleSignUpRequests(db: Db, now: Date): Promise<void> {
+  await db
+    .deleteFrom('sign_up_requests')
+    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)]))
+    .execute();
+}
+
 // ---- units (for forms)
 
 export function selectUnitOptions(db: Db) {

@@ -25,6 +25,7 @@ export interface RequestContext {
 
 const RESET_TTL_MS = 3600_000;
 const SETUP_TTL_MS = 24 * 3600_000;
+const SIGN_UP_TTL_MS = 24 * 3600_000;
 
 const email = z.string().trim().toLowerCase().min(1).max(254).pipe(z.email());
 const displayName = z.string().trim().min(1).min(2).max(80);
@@ -48,37 +49,95 @@ export interface SignedIn {
   user: UserRow;
 }
 
-/** Creates a resident account and signs it in. */
-export async function signUp(db: Db, ctx: RequestContext, input: unknown): Promise<Result<SignedIn>> {
+/**
+ * Asks for a resident account. The form's answer is the same whether or not the address
+ * already has an account ("check your email"), and so is the work (one Argon2 hash and one
+ * queued email), so the form does not tell a stranger who is registered:
+ * - a new address gets a link that creates the account (confirmSignUp) within 24 hours;
+ * - a registered address gets an email saying so, with links to sign in and to reset the password.
+ * Nothing is written to `users` until the link is used.
+ */
+export async function signUp(db: Db, ctx: RequestContext, input: unknown): Promise<Result<null>> {
   const v = validate(z.object({ displayName, email, password: newPassword }), input);
   if (!v.ok) return v;
   const { displayName: name, email: mail, password } = v.value;
   const problem = passwordProblem(password, mail);
   if (problem) return fail('password', problem);
-  const limit = await hit(db, [[RATE_RULES.signUpPerAddress, ctx.ip ?? 'unknown']]);
+  const limit = await hit(db, [
+    [RATE_RULES.signUpPerAddress, ctx.ip ?? 'unknown'],
+    [RATE_RULES.signUpPerEmail, mail],
+  ]);
   if (!limit.ok) return rateLimited(limit.retryAfterSeconds);
-  if (await q.findUserByEmail(db, mail)) return fail('email', 'err.emailTaken');
+  const existing = await q.findUserByEmail(db, mail);
+  // Hashed either way: the answer must not come sooner for a registered address.
   const password_hash = await hashPassword(password);
+  const now = new Date();
+  await db.transaction().execute(async (trx) => {
+    await q.deleteStaleSignUpRequests(trx, now);
+    if (existing) {
+      const content = composeEmail(existing.locale, 'email.signUpExists.subject', 'email.signUpExists.body', {
+        name: existing.display_name,
+        signIn: `${ctx.publicUrl}/masuk`,
+        reset: `${ctx.publicUrl}/lupa-sandi`,
+      });
+      await enqueueEmail(trx, existing.email, existing.locale, 'sign_up_exists', content);
+      await recordAudit(trx, { id: null, label: 'anonymous', ip: ctx.ip }, 'user.sign_up_existing', { type: 'user', id: existing.id });
+      return;
+    }
+    const token = generateToken();
+    await q.insertSignUpRequest(trx, {
+      token_hash: hashToken(token),
+      email: mail,
+      display_name: name,
+      password_hash,
+      locale: ctx.locale,
+      expires_at: new Date(now.getTime() + SIGN_UP_TTL_MS),
+    });
+    const content = composeEmail(ctx.locale, 'email.signUp.subject', 'email.signUp.body', { name, link: `${ctx.publicUrl}/daftar/${token}` });
+    await enqueueEmail(trx, mail, ctx.locale, 'sign_up', content);
+  });
+  return { ok: true, value: null };
+}
+
+/** Whether an emailed sign-up link can still be used (to show its button or an explanation). */
+export async function signUpLinkIsValid(db: Db, token: string): Promise<{ email: string; displayName: string } | null> {
+  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  const row = await q.findValidSignUpRequest(db, hashToken(token), new Date());
+  return row ? { email: row.email, displayName: row.display_name } : null;
+}
+
+/**
+ * Creates the account of an emailed sign-up link and signs it in; the link works once. If the
+ * address got an account meanwhile (two requests, or staff invited it), no second one is made.
+ */
+export async function confirmSignUp(db: Db, ctx: RequestContext, token: string): Promise<Result<SignedIn>> {
+  if (!/^[a-z2-7]{32}$/.test(token)) return fail('_form', 'err.tokenInvalid');
   try {
     return await db.transaction().execute(async (trx) => {
+      const now = new Date();
+      const request = await q.consumeSignUpRequest(trx, hashToken(token), now);
+      if (!request) return fail('_form', 'err.tokenInvalid');
+      if (await q.findUserByEmail(trx, request.email)) return fail('_form', 'err.emailTaken');
+      const locale = request.locale === 'en' ? 'en' : 'id';
       const user = await q.insertUser(trx, {
-        email: mail,
-        display_name: name,
-        password_hash,
+        email: request.email,
+        display_name: request.display_name,
+        password_hash: request.password_hash,
         role: 'resident',
         unit_id: null,
-        locale: ctx.locale,
-        password_changed_at: new Date(),
-        last_sign_in_at: new Date(),
+        locale,
+        password_changed_at: now,
+        last_sign_in_at: now,
       });
-      await recordAudit(trx, actorOf({ id: user.id, displayName: name, email: mail }, ctx.ip), 'user.sign_up', { type: 'user', id: user.id }, {
-        after: { email: mail, display_name: name, role: 'resident' },
+      await recordAudit(trx, actorOf({ id: user.id, displayName: user.display_name, email: user.email }, ctx.ip), 'user.sign_up', { type: 'user', id: user.id }, {
+        after: { email: user.email, display_name: user.display_name, role: 'resident' },
       });
-      const { token, session } = await createSession(trx, ctx.sessionPolicy, user, { ip: ctx.ip, userAgent: ctx.userAgent });
-      return { ok: true as const, value: { token, session, user } };
+      const { token: sessionToken, session } = await createSession(trx, ctx.sessionPolicy, user, { ip: ctx.ip, userAgent: ctx.userAgent });
+      return { ok: true as const, value: { token: sessionToken, session, user } };
     });
   } catch (e) {
-    if (isUniqueViolation(e)) return fail('email', 'err.emailTaken');
+    // The same address confirmed at the same moment through another request's link.
+    if (isUniqueViolation(e)) return fail('_form', 'err.emailTaken');
     throw e;
   }
 }

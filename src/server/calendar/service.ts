@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { fail, validate, type Result } from '../forms.ts';
+import { isValidDate } from '../http/input.ts';
 import { deleteHoliday, findHoliday, selectHolidayDates, selectHolidaysOfYear, upsertHoliday } from './queries.ts';
 import { witDate } from './working-days.ts';
 
@@ -15,7 +16,8 @@ export function holidaysAround(db: Db, from: Date): Promise<Set<string>> {
 export const listHolidays = selectHolidaysOfYear;
 
 const holidaySchema = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'err.date' }).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { message: 'err.date' }),
+  // A real day (Date.parse rolls 2025-02-31 over to 3 March; PostgreSQL would refuse it: a 500).
+  date: z.string().refine(isValidDate, { message: 'err.date' }),
   kind: z.enum(['libur_nasional', 'cuti_bersama', 'lokal'], { message: 'err.invalidChoice' }),
   nameId: z.string().trim().min(1).max(150),
   nameEn: z.string().trim().min(1).max(150),

@@ -6,6 +6,7 @@ import { COACHING_KINDS, COACHING_STATUSES, type CoachingKind, type CoachingStat
 import { canViewFinding } from '../evaluation/permissions.ts';
 import { canViewAsStaff, isPublic } from '../feedback/permissions.ts';
 import { fail, validate, type FieldErrors, type Result } from '../forms.ts';
+import { isValidDate } from '../http/input.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { canManageCoaching, canReadProgressReport, canReportProgress, canViewCoachingAction } from './permissions.ts';
 import { officerWorkload } from '../handling/service.ts';
@@ -54,12 +55,8 @@ export function coachingFormInput(form: FormData | URLSearchParams): Record<stri
   return out;
 }
 
-/** A real calendar date written YYYY-MM-DD (no 2026-02-30). */
-function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
+/** A real calendar date written YYYY-MM-DD (no 2026-02-30, no year 0000, which PostgreSQL refuses). */
+const isCalendarDate = isValidDate;
 
 const dateField = z
   .string({ message: 'coaching.err.date' })

@@ -709,3 +709,21 @@ export interface FeedbackTable {
   /** The named ASN officer of the item's unit who handles it; null when not given to anyone. */
   officer_id: string | null;
 }
+
+// ---- sign-up by emailed link (db/migrations/2026-12-05T050000_sign-up-requests.ts)
+
+/** A sign-up waiting for its emailed link; the account is created when the link is used. */
+export interface SignUpRequestTable {
+  token_hash: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  locale: string;
+  created_at: Timestamp;
+  expires_at: TimestampRequired;
+  used_at: Date | null;
+}
+
+export interface Database {
+  sign_up_requests: SignUpRequestTable;
+}

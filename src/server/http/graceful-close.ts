@@ -41,11 +41,24 @@ export function gracefulCloser(server: http.Server, opts: { idleGraceMs?: number
     });
   });
 
+  // A connection that looks idle may have its client's next request waiting, unread, in the
+  // kernel: after the event loop was busy (rendering pages) for longer than the grace, the timers
+  // phase (this sweep) runs before the poll phase that reads it. So the sweep only picks the
+  // candidates; they are closed in the check phase (setImmediate), which comes after the poll
+  // phase of the same loop turn: a request read meanwhile has made its socket busy (track) and
+  // given it a new idle time, and it stays open.
   const sweep = () => {
     const now = Date.now();
+    const due: Array<[Socket, number]> = [];
     for (const [socket, since] of idleSince) {
-      if (!busy.get(socket) && now - since >= idleGraceMs) socket.destroy();
+      if (!busy.get(socket) && now - since >= idleGraceMs) due.push([socket, since]);
     }
+    if (due.length === 0) return;
+    setImmediate(() => {
+      for (const [socket, since] of due) {
+        if (!busy.get(socket) && idleSince.get(socket) === since) socket.destroy();
+      }
+    });
   };
 
   return {
@@ -68,15 +81,20 @@ export function gracefulCloser(server: http.Server, opts: { idleGraceMs?: number
       });
     },
     drain() {
-      closing = true;
       drained ??= new Promise<void>((resolve) => {
         // net.Server's close: stop listening without http.Server's immediate closeIdleConnections().
         // Its callback runs once the last connection has closed. Deferred to the check phase so that
         // connections the kernel has already completed (accept backlog) are accepted first: closing
         // the listening socket would reset them, failing requests their clients already sent.
-        setImmediate(() => net.Server.prototype.close.call(server, () => resolve()));
-        const every = setInterval(sweep, sweepMs);
-        server.once('close', () => clearInterval(every));
+        setImmediate(() => {
+          net.Server.prototype.close.call(server, () => resolve());
+          // Only now do answers say `Connection: close` and idle connections get closed: a client
+          // told so earlier could reconnect into the accept backlog before the listening socket
+          // closes, and that connection (with its request) would be reset by the close.
+          closing = true;
+          const every = setInterval(sweep, sweepMs);
+          server.once('close', () => clearInterval(every));
+        });
       });
       return drained;
     },

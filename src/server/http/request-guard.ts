@@ -12,9 +12,11 @@ import { hasControlAny, hasControlInText, impossibleDate, isFormContentType } fr
  *    (Astro's own check, now switched off in astro.config.mjs, only covered form types and could
  *    not exempt endpoints that are authenticated otherwise);
  * 2. input is normalised: control characters (NUL first of all) in the path, a query parameter,
- *    a form field or an uploaded file's name, dates and months that do not exist, and bodies that
- *    are not forms sent to a form route all get a clear 4xx before any page runs, so no route
- *    can forget the check;
+ *    a form field or an uploaded file's name, dates and months that do not exist in a query
+ *    string (the filters), and bodies that are not forms sent to a form route all get a clear 4xx
+ *    before any page runs, so no route can forget the check. A date typed into a form is not
+ *    judged here: its schema refuses an impossible one with a message next to the field, keeping
+ *    what was typed (isValidDate in ./input.ts);
  * 3. a database that went away answers 503 (with Retry-After) instead of a 500, and the process
  *    stays up (src/server/db/index.ts keeps the pool's clients from crashing it).
  *
@@ -112,14 +114,15 @@ export function checkUrl(url: URL): Refusal | null {
   return null;
 }
 
-/** Checks the fields of a parsed form: text values, dates and file names. */
+/**
+ * Checks the fields of a parsed form: text values and file names. Dates are left to the form's
+ * schema, which answers with a field error (422) instead of this page.
+ */
 export function checkForm(form: FormData): Refusal | null {
   for (const [k, v] of form.entries()) {
     if (hasControlAny(k)) return control();
     if (typeof v === 'string') {
       if (hasControlInText(v)) return control();
-      const d = impossibleDate(v);
-      if (d !== null) return badDate(d);
     } else if (hasControlAny(v.name)) {
       return control();
     }

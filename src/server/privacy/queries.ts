@@ -300,8 +300,9 @@ export async function eraseOutboxTo(db: Db, addresses: string[], now: Date): Pro
 export async function deleteCredentials(db: Db, userId: string, emails: string[]): Promise<void> {
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   await db.deleteFrom('password_tokens').where('user_id', '=', userId).execute();
-  const keys = emails.flatMap((e) => [`signin:account:${e}`, `reset:account:${e}`]);
+  const keys = emails.flatMap((e) => [`signin:account:${e}`, `reset:account:${e}`, `signup:email:${e}`]);
   if (keys.length) await db.deleteFrom('rate_limits').where('key', 'in', keys).execute();
+  if (emails.length) await db.deleteFrom('sign_up_requests').where('email', 'in', emails).execute();
 }
 
 /** The account becomes a tombstone: same id (history points at it), no personal data, no way in. */

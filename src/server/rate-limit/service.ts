@@ -15,6 +15,8 @@ export const RATE_RULES = {
   signInPerAccount: { name: 'signin:account', limit: 5, windowSeconds: 60 },
   signInPerAddress: { name: 'signin:ip', limit: 20, windowSeconds: 60 },
   signUpPerAddress: { name: 'signup:ip', limit: 10, windowSeconds: 3600 },
+  /** Every sign-up emails the address given, whoever typed it: not a way to flood one mailbox. */
+  signUpPerEmail: { name: 'signup:email', limit: 5, windowSeconds: 3600 },
   resetPerAccount: { name: 'reset:account', limit: 3, windowSeconds: 3600 },
   resetPerAddress: { name: 'reset:ip', limit: 10, windowSeconds: 3600 },
   passwordChangePerUser: { name: 'password:user', limit: 5, windowSeconds: 300 },
