@@ -270,6 +270,8 @@ async function main(): Promise<void> {
         log(`run ${run}/${RUNS}, PGLITE_MODE=${mode} (load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')})`);
         const r = await measure(dataDir, mode, run);
         runs.push(r);
+        // Written after every run, so an interrupted benchmark still leaves what it measured.
+        report({ started, dataDir, dataSeconds, dataMiB, items, runs }, runs.length < RUNS * MODES.length);
         log(
           `  reopen ${ms(r.boardMs)} ms; ${r.throughput.toFixed(1)} req/s, p50 ${ms(r.latency.p50)} p95 ${ms(r.latency.p95)} p99 ${ms(r.latency.p99)} ms; ` +
             `RSS peak ${r.rssPeakMiB.toFixed(0)} MiB; shutdown ${ms(r.shutdownMs)} ms (exit ${r.exitCode})`,
@@ -279,7 +281,6 @@ async function main(): Promise<void> {
   } finally {
     if (!args.keep) fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  report({ started, dataDir, dataSeconds, dataMiB, items, runs });
 }
 
 /** Feedback items in the data folder (the server must not be running). */
@@ -294,14 +295,15 @@ async function countItems(dataDir: string): Promise<number> {
   }
 }
 
-function report(r: { started: Date; dataDir: string; dataSeconds: number; dataMiB: number; items: number; runs: Run[] }): void {
+function report(r: { started: Date; dataDir: string; dataSeconds: number; dataMiB: number; items: number; runs: Run[] }, partial: boolean): void {
   const date = r.started.toISOString().slice(0, 10);
   const base = path.join(ROOT, 'bench/results', `${date}-embedded-${SCALE}`);
   const m = machineInfo();
-  const perMode = MODES.map((mode) => {
+  const perMode = MODES.filter((mode) => r.runs.some((x) => x.mode === mode)).map((mode) => {
     const rs = r.runs.filter((x) => x.mode === mode);
     return {
       mode,
+      runs: rs.length,
       reopen: agg(rs.map((x) => x.boardMs)),
       healthz: agg(rs.map((x) => x.healthzMs)),
       p50: agg(rs.map((x) => x.latency.p50)),
@@ -330,7 +332,8 @@ function report(r: { started: Date; dataDir: string; dataSeconds: number; dataMi
       'mix 35% newest board, 35% random filters, 30% search; then SIGTERM. Modes are interleaved run by run.',
   );
   lines.push('');
-  lines.push(`Median of ${RUNS} runs (min–max in brackets):`);
+  if (partial) lines.push(`**Incomplete: ${r.runs.length} of ${RUNS * MODES.length} runs done.**`, '');
+  lines.push(`Median of the runs per mode (${perMode.map((p) => `${p.runs} ${p.mode}`).join(', ')}; min–max in brackets):`);
   lines.push('');
   lines.push('| PGLITE_MODE | reopen → first board 200 | p50 | p95 | p99 | max | req/s | server CPU per request | RSS peak | shutdown | failed requests | clean exits |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -363,8 +366,9 @@ function report(r: { started: Date; dataDir: string; dataSeconds: number; dataMi
   );
   fs.mkdirSync(path.dirname(base), { recursive: true });
   fs.writeFileSync(`${base}.md`, `${lines.join('\n')}\n`);
-  fs.writeFileSync(`${base}.json`, `${JSON.stringify({ scale: SCALE, started: r.started, rate: RATE, duration: DURATION, warmup: WARMUP, machine: m, data: { seconds: r.dataSeconds, MiB: r.dataMiB, items: r.items }, budget: BUDGET, perMode, runs: r.runs }, null, 2)}\n`);
-  process.stdout.write(`${lines.join('\n')}\n\nwritten: ${path.relative(ROOT, base)}.md and .json\n`);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify({ scale: SCALE, complete: !partial, started: r.started, rate: RATE, duration: DURATION, warmup: WARMUP, machine: m, data: { seconds: r.dataSeconds, MiB: r.dataMiB, items: r.items }, budget: BUDGET, perMode, runs: r.runs }, null, 2)}\n`);
+  if (!partial) process.stdout.write(`${lines.join('\n')}\n\n`);
+  log(`written: ${path.relative(ROOT, base)}.md and .json`);
 }
 
 await main();

@@ -46,7 +46,6 @@ const RESPONSES = [
 
 /** The part of a pg connection the generator uses; PGlite's query has the same shape. */
 interface GenClient {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
   release(): void;
 }

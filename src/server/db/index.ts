@@ -6,7 +6,7 @@ import type { Database } from './schema.ts';
 import { log } from '../log.ts';
 import { EngineDialect, type EngineBackend } from './pglite-driver.ts';
 import { DATE_OID, openPGlite, PGliteEngine } from './pglite-engine.ts';
-import { startPGliteThread } from './pglite-thread.ts';
+import { pgliteWorkerFile, startPGliteThread } from './pglite-thread.ts';
 
 export type Db = Kysely<Database>;
 export type DbKind = 'postgres' | 'pglite';
@@ -57,7 +57,11 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     fs.mkdirSync(dir, { recursive: true });
     release = lockDataDir(opts.dataDir);
   }
-  const mode = opts.pgliteMode ?? pgliteModeFromEnv(process.env.PGLITE_MODE);
+  let mode = opts.pgliteMode ?? pgliteModeFromEnv(process.env.PGLITE_MODE);
+  if (mode === 'worker' && !pgliteWorkerFile()) {
+    log.warn('the embedded database thread is not available in this build; running it on the main thread');
+    mode = 'main';
+  }
   let backend: EngineBackend;
   try {
     if (mode === 'worker') backend = await startPGliteThread(dir);

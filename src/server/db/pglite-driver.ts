@@ -36,7 +36,6 @@ export class EngineDialect implements Dialect {
   createDriver(): Driver {
     return new EngineDriver(this.#backend);
   }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new PostgresIntrospector(db);
   }

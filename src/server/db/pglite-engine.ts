@@ -49,20 +49,34 @@ export class PGliteEngine {
   #busy = false;
   #owner: number | null = null;
   #idle: (() => void)[] = [];
+  #closing = false;
 
   constructor(pglite: PGlite) {
     this.#pglite = pglite;
   }
 
   submit(session: number, op: EngineOp, sql: string, params: readonly unknown[]): Promise<EngineResult> {
+    if (this.#closing && session !== this.#owner) return Promise.reject(new Error('the embedded database is closing'));
     return new Promise((resolve, reject) => {
       this.#queue.push({ session, op, sql, params, resolve, reject });
       this.#pump();
     });
   }
 
-  /** Waits for the statements already submitted, then closes PGlite (flushing it to disk). */
+  /**
+   * Lets the running statement (and the open transaction's queued ones) finish, refuses the
+   * rest, rolls back a transaction left open, then closes PGlite (flushing it to disk). The
+   * server closes the database after its requests have ended; what is still queued then
+   * belongs to requests whose clients gave up, and must not hold up the shutdown.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const job = this.#queue[i]!;
+      if (job.session === this.#owner) continue;
+      this.#queue.splice(i, 1);
+      job.reject(new Error('the embedded database is closing'));
+    }
     if (this.#busy || this.#queue.length) await new Promise<void>((r) => this.#idle.push(r));
     if (this.#owner !== null) await this.#pglite.query('rollback').catch(() => {});
     if (!this.#pglite.closed) await this.#pglite.close();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -13,14 +14,23 @@ type Reply =
   | { closed: true; error?: SerializedError };
 
 /**
+ * The worker's source file, resolved at run time (not `new URL(…, import.meta.url)`, which a
+ * bundler would rewrite). The server opens the database from the unbundled sources
+ * (server/main.ts → src/server/app.ts); a bundled copy of this module finds no file here.
+ */
+export function pgliteWorkerFile(): string | null {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-worker.ts');
+  return fs.existsSync(file) ? file : null;
+}
+
+/**
  * Starts the embedded database in a worker thread (./pglite-worker.ts) and returns a backend
  * that forwards statements to it. The worker keeps the process alive only while statements
  * are in flight, like a socket would.
  */
 export async function startPGliteThread(dir: string | undefined): Promise<EngineBackend> {
-  // Resolved at run time (not `new URL(…, import.meta.url)`, which a bundler would rewrite):
-  // the server opens the database from the unbundled sources (server/main.ts → src/server/app.ts).
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-worker.ts');
+  const file = pgliteWorkerFile();
+  if (!file) throw new Error('pglite-worker.ts not found next to pglite-thread.ts');
   const worker = new Worker(file, { workerData: { dir } });
   const pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
