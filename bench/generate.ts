@@ -6,6 +6,11 @@
  *   DATABASE_URL=postgres://... node scripts/db-migrate.ts     # first: schema and units/areas
  *   DATABASE_URL=postgres://... node bench/generate.ts [--count 1000000] [--truncate]
  *
+ * or into the embedded database (PGlite) of a DATA_DIR, with the server stopped:
+ *
+ *   DATA_DIR=/tmp/d node scripts/db-migrate.ts
+ *   node bench/generate.ts --data-dir /tmp/d --count 50000
+ *
  * Options:
  *   --count N      feedback items (default 1,000,000)
  *   --years Y      spread over the last Y years (default 3)
@@ -25,8 +30,9 @@
  * from their saved definitions afterwards (much faster than maintaining them row by row); the
  * definitions are kept in a table until rebuilt, so an interrupted run recovers them.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import { DETAIL_SENTENCES, IMPACT_SENTENCES, KECAMATAN_WEIGHTS, KIND_ORDER, OFFICER_NAMES, PLACE_PHRASES, PUSKESMAS_WEIGHT, REQUEST_SENTENCES, SECTOR_ORDER, SECTOR_TEXT, TIME_PHRASES, UNIT_WEIGHTS } from './corpus.ts';
 import { log, newPool, secondsSince } from './lib.ts';
 
@@ -38,8 +44,27 @@ const RESPONSES = [
   'Petugas kami sudah turun ke lokasi dan pekerjaan perbaikan sedang berjalan.',
 ];
 
+/** The part of a pg connection the generator uses; PGlite's query has the same shape. */
+interface GenClient {
+  query<R = any>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  release(): void;
+}
+
+interface GenPool {
+  connect(): Promise<GenClient>;
+  end(): Promise<void>;
+}
+
+/** PGlite is one connection: every "connection" of the pool is the same, used by one worker. */
+function pglitePool(db: PGlite): GenPool {
+  const client: GenClient = { query: (sql, params) => db.query(sql, params), release: () => {} };
+  return { connect: async () => client, end: async () => {} };
+}
+
 export interface GenerateOptions {
-  databaseUrl: string;
+  /** A PostgreSQL server, or an open PGlite (then one worker, whatever `workers` says). */
+  databaseUrl?: string;
+  pglite?: PGlite;
   count: number;
   years: number;
   chunk: number;
@@ -78,14 +103,17 @@ function flatten(groups: string[][]): { items: string[]; off: number[]; cnt: num
   return { items, off, cnt };
 }
 
-async function columnsOf(c: pg.PoolClient, table: string): Promise<Set<string>> {
+async function columnsOf(c: GenClient, table: string): Promise<Set<string>> {
   const r = await c.query<{ column_name: string }>(`select column_name from information_schema.columns where table_schema = current_schema() and table_name = $1`, [table]);
   return new Set(r.rows.map((x) => x.column_name));
 }
 
 export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   const t0 = performance.now();
-  const pool = newPool(o.databaseUrl, o.workers + 1);
+  const embedded = !!o.pglite;
+  if (embedded) o = { ...o, workers: 1 };
+  else if (!o.databaseUrl) throw new Error('generate: databaseUrl or pglite is required');
+  const pool: GenPool = o.pglite ? pglitePool(o.pglite) : newPool(o.databaseUrl!, o.workers + 1);
   const c = await pool.connect();
   try {
     const tables = await c.query(`select to_regclass('feedback') as f, to_regclass('units') as u`);
@@ -347,7 +375,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
     async function indexWorker(): Promise<void> {
       const wc = await pool.connect();
       try {
-        await wc.query(`set maintenance_work_mem = '512MB'`);
+        await wc.query(`set maintenance_work_mem = '${embedded ? '128MB' : '512MB'}'`);
         for (let s = queue.shift(); s; s = queue.shift()) {
           const t = performance.now();
           await wc.query(s.def.replace(/^CREATE (UNIQUE )?INDEX /i, (m) => `${m}IF NOT EXISTS `));
@@ -357,7 +385,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
         wc.release();
       }
     }
-    await Promise.all([indexWorker(), indexWorker()]);
+    await Promise.all(embedded ? [indexWorker()] : [indexWorker(), indexWorker()]);
     await c.query(`drop table bench_saved_indexes`);
     log(`indexes rebuilt in ${secondsSince(tIdx)} s`);
 
@@ -367,8 +395,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateResult> {
 
     const counts = (await c.query(`select (select count(*) from feedback) as feedback, (select count(*) from feedback_events) as events`)).rows[0];
     const seconds = (performance.now() - t0) / 1000;
-    log(`done: ${counts.feedback.toLocaleString('en')} feedback, ${counts.events.toLocaleString('en')} events in ${seconds.toFixed(1)} s`);
-    return { seconds, feedback: counts.feedback, events: counts.events };
+    log(`done: ${Number(counts.feedback).toLocaleString('en')} feedback, ${Number(counts.events).toLocaleString('en')} events in ${seconds.toFixed(1)} s`);
+    return { seconds, feedback: Number(counts.feedback), events: Number(counts.events) };
   } finally {
     c.release();
     await pool.end();
@@ -379,7 +407,7 @@ function pgIdent(s: string): string {
   return `"${s.replaceAll('"', '""')}"`;
 }
 
-export function parseGenerateArgs(argv: string[]): Omit<GenerateOptions, 'databaseUrl'> {
+export function parseGenerateArgs(argv: string[]): Omit<GenerateOptions, 'databaseUrl' | 'pglite'> {
   const { values } = parseArgs({
     args: argv,
     strict: false,
@@ -405,12 +433,27 @@ export function parseGenerateArgs(argv: string[]): Omit<GenerateOptions, 'databa
 
 if (import.meta.main) {
   const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    process.stderr.write('DATABASE_URL is required (a migrated and seeded PostgreSQL database)\n');
+  const dataDir = parseArgs({ args: process.argv.slice(2), strict: false, options: { 'data-dir': { type: 'string' } } }).values['data-dir'];
+  if (!databaseUrl && typeof dataDir !== 'string') {
+    process.stderr.write('DATABASE_URL (a migrated and seeded PostgreSQL database) or --data-dir DIR (a migrated embedded one) is required\n');
     process.exit(2);
   }
   try {
-    const r = await generate({ databaseUrl, ...parseGenerateArgs(process.argv.slice(2)) });
+    let r: GenerateResult;
+    if (databaseUrl) r = await generate({ databaseUrl, ...parseGenerateArgs(process.argv.slice(2)) });
+    else {
+      const { lockDataDir } = await import('../src/server/db/index.ts');
+      const { openPGlite } = await import('../src/server/db/pglite-engine.ts');
+      const dir = path.resolve(dataDir as string);
+      const release = lockDataDir(dir);
+      const pglite = await openPGlite(path.join(dir, 'pglite'));
+      try {
+        r = await generate({ pglite, ...parseGenerateArgs(process.argv.slice(2)) });
+      } finally {
+        await pglite.close();
+        release();
+      }
+    }
     console.log(JSON.stringify(r));
   } catch (e) {
     process.stderr.write(`generate failed: ${(e as Error).message}\n`);

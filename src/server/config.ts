@@ -12,6 +12,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Where the embedded database runs (without DATABASE_URL); unset: the default of src/server/db. */
+  pgliteMode: 'main' | 'worker' | undefined;
   publicUrl: string;
   production: boolean;
   trustProxy: boolean;
@@ -85,6 +87,10 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  PGLITE_MODE: z
+    .enum(['main', 'worker'])
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   NODE_ENV: z.string().default('development'),
   TRUST_PROXY: bool.default(false),
@@ -147,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    pgliteMode: e.PGLITE_MODE,
     publicUrl,
     production: e.NODE_ENV === 'production',
     trustProxy: e.TRUST_PROXY,

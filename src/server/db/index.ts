@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { log } from '../log.ts';
+import { EngineDialect, type EngineBackend } from './pglite-driver.ts';
+import { DATE_OID, openPGlite, PGliteEngine } from './pglite-engine.ts';
+import { pgliteWorkerFile, startPGliteThread } from './pglite-thread.ts';
 
 export type Db = Kysely<Database>;
 export type DbKind = 'postgres' | 'pglite';
+/** Where the embedded database runs: on the main thread, or in a worker thread beside it. */
+export type PgliteMode = 'main' | 'worker';
+export const PGLITE_MODES: readonly PgliteMode[] = ['main', 'worker'];
+export const DEFAULT_PGLITE_MODE: PgliteMode = 'worker';
 
 export interface DbHandle {
   db: Db;
@@ -18,15 +25,15 @@ export interface DbHandle {
 // Both drivers return the same JavaScript types: bigint ids and counts as numbers (they stay
 // far below 2^53), and calendar dates (DATE) as 'YYYY-MM-DD' strings, never shifted by a
 // time zone.
-const DATE_OID = 1082;
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(DATE_OID, (v) => v);
 
 /**
  * Opens the database: a pg.Pool when `databaseUrl` is set, otherwise an embedded PGlite
- * persisted in `dataDir/pglite` (or in memory when `dataDir` is null, for tests).
+ * persisted in `dataDir/pglite` (or in memory when `dataDir` is null, for tests), run on the
+ * main thread or in a worker thread (`pgliteMode`, else PGLITE_MODE, else the default).
  */
-export async function openDb(opts: { databaseUrl?: string; dataDir: string | null; poolSize?: number }): Promise<DbHandle> {
+export async function openDb(opts: { databaseUrl?: string; dataDir: string | null; poolSize?: number; pgliteMode?: PgliteMode }): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle connection dropped by the server (restart, failover) must not crash the process:
@@ -43,9 +50,6 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
   let release = () => {};
   let dir: string | undefined;
   if (opts.dataDir) {
@@ -53,18 +57,41 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     fs.mkdirSync(dir, { recursive: true });
     release = lockDataDir(opts.dataDir);
   }
-  // The options object form: with a positional undefined dataDir, PGlite ignores its options.
-  const pglite = new PGlite({ dataDir: dir, extensions: { pg_trgm, btree_gin }, parsers: { [DATE_OID]: (v: string) => v } });
-  await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  let mode = opts.pgliteMode ?? pgliteModeFromEnv(process.env.PGLITE_MODE);
+  if (mode === 'worker' && !pgliteWorkerFile()) {
+    log.warn('the embedded database thread is not available in this build; running it on the main thread');
+    mode = 'main';
+  }
+  let backend: EngineBackend;
+  try {
+    if (mode === 'worker') backend = await startPGliteThread(dir);
+    else {
+      const engine = new PGliteEngine(await openPGlite(dir));
+      backend = { submit: (...a) => engine.submit(...a), close: () => engine.close() };
+    }
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const db = new Kysely<Database>({ dialect: new EngineDialect(backend) });
   return {
     db,
     kind: 'pglite',
     close: async () => {
+      // Statements already sent finish, then PGlite flushes and closes (also when Kysely never
+      // initialised its driver, whose destroy would then do nothing).
       await db.destroy();
+      await backend.close();
       release();
     },
   };
+}
+
+/** PGLITE_MODE as the config validates it (src/server/config.ts); unset means the default. */
+export function pgliteModeFromEnv(v: string | undefined): PgliteMode {
+  if (!v) return DEFAULT_PGLITE_MODE;
+  if (!(PGLITE_MODES as readonly string[]).includes(v)) throw new Error(`PGLITE_MODE must be one of ${PGLITE_MODES.join(', ')}`);
+  return v as PgliteMode;
 }
 
 /**

@@ -1,0 +1,11 @@
+import fs from 'node:fs';
+const rss = (l: string) => { const s = fs.readFileSync('/proc/self/status', 'utf8'); console.log(l, ['VmRSS', 'VmHWM'].map((k) => k + ' ' + Math.round(Number(new RegExp(k + ':\\s+(\\d+)').exec(s)![1]) / 1024)).join(' ')); };
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+rss('start');
+const { handler } = await import('/work/wt/embedded/dist/server/entry.mjs');
+rss('entry');
+const { deliver } = await import('/work/wt/embedded/src/server/http/delivery.ts');
+deliver('/work/wt/embedded', handler);
+rss('deliver');
+await new Promise((r) => setTimeout(r, 3000));
+rss('later');

@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import fs from 'node:fs';
+const rss = () => { const s = fs.readFileSync('/proc/self/status', 'utf8'); return ['VmRSS', 'VmHWM'].map((k) => k + ' ' + Math.round(Number(new RegExp(k + ':\\s+(\\d+)').exec(s)![1]) / 1024)).join(' '); };
+const extra = process.argv[2] ? process.argv.slice(2) : [];
+console.log('start', rss());
+const db = new PGlite({ dataDir: '/tmp/emb-rss/pglite', extensions: { pg_trgm }, ...(extra.length ? { startParams: [...(PGlite as any).defaultStartParams ?? [], ...extra] } : {}) });
+await db.waitReady;
+console.log('ready', rss());
+console.log((await db.query('show shared_buffers')).rows, (await db.query('select count(*) from units')).rows);
+console.log('query', rss());
+await db.close();
