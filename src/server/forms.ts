@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { isMessageKey, type MessageKey } from '../i18n/index.ts';
 
 /** A translatable message: a dictionary key and its placeholders. */
@@ -73,3 +73,14 @@ export function parseIdList(text: string): number[] | null {
   if (tokens.some((t) => !/^\d{1,12}$/.test(t))) return null;
   return [...new Set(tokens.map(Number))];
 }
+
+/** An optional trimmed text of at most `max` characters; empty means null. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional()
+    .transform((s) => s ?? null);

@@ -6,7 +6,7 @@ import { createTransport, deliverDueEmails } from './messaging/worker.ts';
 import { pruneRateLimits } from './rate-limit/service.ts';
 import { autocloseDue, sendOverdueDigest } from './handling/service.ts';
 import { refreshDirtyMeasures } from './evaluation/service.ts';
-import { sendForumReminders, sendForumSurveys } from './forums/service.ts';
+import { sendForumReminders, sendForumSurveys } from './forums/reminders.ts';
 import { pruneAlertData, runAlerts } from './alerts/service.ts';
 import { whatsappWorker } from './whatsapp-conversation/worker.ts';
 import { runRetention } from './privacy/service.ts';

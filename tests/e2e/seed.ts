@@ -174,7 +174,8 @@ async function seedFeedback(db: Db): Promise<number> {
  * its fixed slug, then registers, checks in and publishes minutes as each entry says.
  */
 async function seedForums(db: Db): Promise<number> {
-  const { createForum, publishMinutes } = await import('../../src/server/forums/service.ts');
+  const { createForum } = await import('../../src/server/forums/schedule.ts');
+  const { publishMinutes } = await import('../../src/server/forums/minutes.ts');
   const { registerForForum, checkInByCode } = await import('../../src/server/forums/registration.ts');
   const { toWitLocal } = await import('../../src/server/forums/codes.ts');
   const moderator = await sessionUser(db, FORUM_ACCOUNTS.moderator);

@@ -6,7 +6,7 @@ import type { SessionUser } from '../../src/server/accounts/sessions.ts';
 import { supportFeedback, viewContact } from '../../src/server/feedback/service.ts';
 import { flagFeedback } from '../../src/server/moderation/flags.ts';
 import { registerForForum } from '../../src/server/forums/registration.ts';
-import { submitQuestion } from '../../src/server/forums/service.ts';
+import { submitQuestion } from '../../src/server/forums/questions.ts';
 import { publishFeedback } from '../../src/server/moderation/service.ts';
 import { composeEmail, enqueueEmail } from '../../src/server/notifications/service.ts';
 import { canDeleteOwnAccount, canManageOwnData, canRestrictProcessing } from '../../src/server/privacy/permissions.ts';

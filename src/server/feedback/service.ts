@@ -1,43 +1,32 @@
 import { z } from 'zod';
-import { isValidDate, isValidMonth } from '../http/input.ts';
-import { formatDateTime, translator, type Locale } from '../../i18n/index.ts';
+import { isValidDate,isValidMonth } from '../http/input.ts';
+import { formatDateTime,translator,type Locale } from '../../i18n/index.ts';
 import type { RequestContext } from '../accounts/service.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
-import { recordAudit, type Actor } from '../audit/service.ts';
+import { recordAudit,type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
-import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
+import { witToday,workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
-import { FEEDBACK_KINDS, HANDLING_STATUSES, NOTIFY_CHANNELS, SECTORS, type FeedbackChannel, type FeedbackKind, type HandlingStatus, type NotifyChannels, type RejectReason, type Sector } from '../db/schema.ts';
-import { fail, type FieldErrors, type Result } from '../forms.ts';
-import { markdownToText, renderMarkdown } from '../markdown.ts';
+import { FEEDBACK_KINDS,HANDLING_STATUSES,NOTIFY_CHANNELS,SECTORS,type FeedbackChannel,type FeedbackKind,type HandlingStatus,type NotifyChannels,type RejectReason,type Sector } from '../db/schema.ts';
+import { fail,optionalText,type FieldErrors,type Result } from '../forms.ts';
+import { markdownToText,renderMarkdown } from '../markdown.ts';
 import { composeEmail } from '../notifications/service.ts';
-import { accountRecipient, enqueueNotice, type Recipient } from '../notifications/channels.ts';
+import { accountRecipient,enqueueNotice,type Recipient } from '../notifications/channels.ts';
 import { toE164 } from '../whatsapp/phone.ts';
-import { templateParam, WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
-import { hit, RATE_RULES, type RateRule } from '../rate-limit/service.ts';
-import { canSupport, canViewAsStaff, canViewContact, canViewHiddenPhotos, canViewOfficerNamed, canViewReporterIdentity, isPublic } from './permissions.ts';
-import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from './photos.ts';
+import { templateParam,WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
+import { hit,RATE_RULES,type RateRule } from '../rate-limit/service.ts';
+import { canSupport,canViewAsStaff,canViewContact,canViewHiddenPhotos,canViewOfficerNamed,canViewReporterIdentity,isPublic } from './permissions.ts';
+import { MAX_PHOTOS,processPhoto,type PhotoStore,type ProcessedPhoto } from './photos.ts';
 import * as q from './queries.ts';
-import { idempotencyHash, normalizeTrackingCode, SUBMISSION_KEY_RE, trackingCodeFor, trackingHash } from './tracking-code.ts';
+import { idempotencyHash,normalizeTrackingCode,SUBMISSION_KEY_RE,trackingCodeFor,trackingHash } from './tracking-code.ts';
 import { validate } from '../forms.ts';
-import { checkPin, publicLocation, type LatLng } from '../geo/bounds.ts';
+import { checkPin,publicLocation,type LatLng } from '../geo/bounds.ts';
 
 /**
  * Default working days after closing during which the reporter may reopen; pages pass the
  * configured AUTOCLOSE_WORKING_DAYS (`ctx.rules.autocloseWorkingDays`).
  */
 export const REOPEN_WORKING_DAYS = 10;
-
-/** An optional trimmed text of at most `max` characters; empty means null. */
-export const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((s) => (s === '' ? null : s))
-    .nullable()
-    .optional()
-    .transform((s) => s ?? null);
 
 const checkbox = z
   .string()
