@@ -4,7 +4,7 @@ import { badRequest, type Done } from '../http/respond.ts';
 import { cancelRegistrationAsModerator, checkInByCode, recordWalkIn, undoCheckIn, type CheckInOutcome, type SeatContext } from './registration.ts';
 import { addCommitment, publishMinutes, setCommitmentStatus } from './minutes.ts';
 import { cancelForum, closeForum, deleteDraftForum, planNextMonth, publishForum, updateForum } from './schedule.ts';
-import { type ForumContext } from './service.ts';
+import type { ForumContext } from './service.ts';
 
 /**
  * One forum form post → one use case, for the moderators' forum pages. Each use case checks its
