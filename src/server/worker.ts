@@ -5,7 +5,7 @@ import { log } from './log.ts';
 import { createTransport, deliverDueEmails } from './messaging/worker.ts';
 import { pruneRateLimits } from './rate-limit/service.ts';
 import { autocloseDue, sendOverdueDigest } from './handling/service.ts';
-import { refreshDirtyMeasures } from './evaluation/service.ts';
+import { refreshDirtyMeasures } from './evaluation/refresh.ts';
 import { sendForumReminders, sendForumSurveys } from './forums/reminders.ts';
 import { pruneAlertData, runAlerts } from './alerts/service.ts';
 import { whatsappWorker } from './whatsapp-conversation/worker.ts';
