@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { participationRecord } from '../../src/server/coaching/service.ts';
+import { participationRecord } from '../../src/server/coaching/reports.ts';
 import { getFeedbackForStaff, getPublicFeedback } from '../../src/server/feedback/service.ts';
 import { getTrackingView } from '../../src/server/feedback/tracking.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
