@@ -9,6 +9,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import astro from 'eslint-plugin-astro';
 import noDomainCycles from './eslint-rules/no-domain-cycles.js';
+import sqlInQueries from './eslint-rules/sql-in-queries.js';
 
 const restrict = (patterns) => ['error', { patterns }];
 
@@ -39,9 +40,23 @@ export default tseslint.config(
     rules: { 'no-empty-pattern': 'off' },
   },
   {
-    plugins: { baku: { rules: { 'no-domain-cycles': noDomainCycles } } },
+    plugins: { baku: { rules: { 'no-domain-cycles': noDomainCycles, 'sql-in-queries': sqlInQueries } } },
     files: ['src/server/**/*.ts'],
-    rules: { 'baku/no-domain-cycles': 'error' },
+    rules: {
+      'baku/no-domain-cycles': 'error',
+      // SQL only in a domain's queries.ts / queries/ and the database layer (src/server/db/).
+      'baku/sql-in-queries': [
+        'error',
+        {
+          allow: [
+            {
+              path: 'src/server/demo/',
+              reason: 'The demo data set writes fixture rows straight into the tables (dates in the past, several domains at once), as the test harness does; it is no use case.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Components may name the types of the props they are given (`import type`), never call the server.

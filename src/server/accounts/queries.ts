@@ -165,6 +165,10 @@ export async function invalidateUserPasswordTokens(db: Db, userId: string, now: 
 
 // ---- units (for forms)
 
+export function selectUnitShortName(db: Db, unitId: number) {
+  return db.selectFrom('units').select('short_name').where('id', '=', unitId).executeTakeFirst();
+}
+
 export function selectUnitOptions(db: Db) {
   return db.selectFrom('units').select(['id', 'short_name', 'name', 'sector']).where('active', '=', true).orderBy('sector').orderBy('short_name').execute();
 }

@@ -116,6 +116,19 @@ export function findFeedbackByTrackingHash(db: Db, hash: string) {
   return db.selectFrom('feedback').select('id').where('tracking_hash', '=', hash).executeTakeFirst();
 }
 
+export function selectUserDisplayName(db: Db, userId: string) {
+  return db.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst();
+}
+
+/** The reporter added something: the item is touched, and an answered item goes back in progress when `reopen`. */
+export async function touchByReporter(db: Db, id: number, now: Date, reopen: boolean): Promise<void> {
+  await db
+    .updateTable('feedback')
+    .set(reopen ? { updated_at: now, autoclose_at: null, status: 'in_progress' } : { updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
 export function lockFeedback(db: Db, id: number) {
   return db
     .selectFrom('feedback')

@@ -84,7 +84,7 @@ function staffFields(f: FeedbackRow, officer: boolean): StaffFeedback {
 
 async function reporterName(db: Db, f: FeedbackRow): Promise<string | null> {
   if (!f.author_id) return null;
-  const u = await db.selectFrom('users').select('display_name').where('id', '=', f.author_id).executeTakeFirst();
+  const u = await q.selectUserDisplayName(db, f.author_id);
   return u?.display_name ?? null;
 }
 

@@ -146,11 +146,7 @@ export async function addInformationById(db: Db, id: number, text: string): Prom
     // A reply to an answer stops the autoclose clock: the unit has to look again.
     const f = await q.lockFeedback(trx, id);
     const reopened = f?.status === 'responded';
-    await trx
-      .updateTable('feedback')
-      .set(reopened ? { updated_at: new Date(), autoclose_at: null, status: 'in_progress' } : { updated_at: new Date() })
-      .where('id', '=', id)
-      .execute();
+    await q.touchByReporter(trx, id, new Date(), reopened);
     if (reopened) await q.insertEvent(trx, { feedback_id: id, kind: 'status', public: true, actor_role: 'reporter', from_status: 'responded', to_status: 'in_progress' });
   });
 }

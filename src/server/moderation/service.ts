@@ -116,7 +116,7 @@ export async function rejectFeedback(db: Db, ctx: ModerationContext, id: number,
   return step(db, id, seen, async (trx, f) => {
     let original: { id: number; title: string } | undefined;
     if (reason === 'duplicate') {
-      original = await trx.selectFrom('feedback').select(['id', 'title']).where('id', '=', originalId!).where('moderation_state', '=', 'published').executeTakeFirst();
+      original = await q.findPublishedTitle(trx, originalId!);
       if (!original) return fail('duplicateOf', 'err.duplicateOfUnknown');
     }
     // A rejected item leaves every clock: it is not overdue for anyone.
@@ -245,7 +245,7 @@ export async function setPhotoVisibility(db: Db, ctx: ModerationContext, photoId
   await db.transaction().execute(async (trx) => {
     await q.setPhotoHidden(trx, photoId, hidden);
     await insertEvent(trx, { feedback_id: photo.feedback_id, kind: hidden ? 'hidden' : 'shown', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
-    await trx.updateTable('feedback').set({ updated_at: now }).where('id', '=', photo.feedback_id).execute();
+    await q.updateFeedback(trx, photo.feedback_id, {}, now);
     await recordAudit(trx, ctx.actor, hidden ? 'photo.hide' : 'photo.show', { type: 'feedback_photo', id: photoId }, { before: { hidden: photo.hidden }, after: { hidden } });
   });
   return { ok: true, value: null };
