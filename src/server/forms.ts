@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidDate } from '../domain/dates.ts';
 import { isMessageKey, type MessageKey } from '../i18n/index.ts';
 
 /** A translatable message: a dictionary key and its placeholders. */
@@ -84,3 +85,9 @@ export const optionalText = (max: number) =>
     .nullable()
     .optional()
     .transform((s) => s ?? null);
+
+/**
+ * A form field holding a real calendar day 'YYYY-MM-DD' (trimmed): 2025-02-31, 0000-00-00 and
+ * anything else are refused with `message`, a translated key shown next to the field.
+ */
+export const calendarDate = (message: MessageKey = 'err.date') => z.string({ message }).trim().refine(isValidDate, { message });

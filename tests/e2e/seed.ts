@@ -178,7 +178,7 @@ async function seedForums(db: Db): Promise<number> {
   const { createForum } = await import('../../src/server/forums/schedule.ts');
   const { publishMinutes } = await import('../../src/server/forums/minutes.ts');
   const { registerForForum, checkInByCode } = await import('../../src/server/forums/registration.ts');
-  const { toWitLocal } = await import('../../src/server/forums/codes.ts');
+  const { toWitLocal } = await import('../../src/domain/dates.ts');
   const moderator = await sessionUser(db, FORUM_ACCOUNTS.moderator);
   const actorOf = (u: { id: string; displayName: string; email: string }) => ({ id: u.id, label: `${u.displayName} <${u.email}>`, ip: null });
   const now = Date.now();

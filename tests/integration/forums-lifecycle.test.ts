@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/server/db/index.ts';
-import { oneMonthLater, toWitLocal } from '../../src/server/forums/codes.ts';
+import { oneMonthLater, toWitLocal } from '../../src/domain/dates.ts';
 import {
   cancelRegistrationAsModerator,
   checkInByCode,

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { expect } from 'vitest';
 import type { Db } from '../../src/server/db/index.ts';
 import type { EmailAttachment, OutboxRow } from '../../src/server/db/schema.ts';
-import { toWitLocal } from '../../src/server/forums/codes.ts';
+import { toWitLocal } from '../../src/domain/dates.ts';
 import { createForum, publishForum, type ForumInput } from '../../src/server/forums/schedule.ts';
 import { type ForumContext } from '../../src/server/forums/service.ts';
 import { selectForumById, type ForumRow } from '../../src/server/forums/queries.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { COACHING_KINDS, COACHING_STATUSES, type CoachingKind, type CoachingStatus } from '../db/schema.ts';
-import { fail, validate, type FieldErrors, type Result } from '../forms.ts';
+import { calendarDate, fail, validate, type FieldErrors, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { canManageCoaching } from './permissions.ts';
 import * as q from './queries.ts';
@@ -36,17 +36,7 @@ export function coachingFormInput(form: FormData | URLSearchParams): Record<stri
   return out;
 }
 
-/** A real calendar date written YYYY-MM-DD (no 2026-02-30). */
-function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-const dateField = z
-  .string({ message: 'coaching.err.date' })
-  .trim()
-  .refine(isCalendarDate, { message: 'coaching.err.date' });
+const dateField = calendarDate('coaching.err.date');
 const idList = (message: 'coaching.err.units' | 'err.invalidChoice') =>
   z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().regex(/^\d{1,15}$/, { message: 'err.invalidChoice' }), { message }));
 

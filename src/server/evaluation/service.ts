@@ -15,6 +15,7 @@ import { feedbackCsvStream } from './csv.ts';
 import { ensureFresh } from './refresh.ts';
 import { beforeAfter, sumsByUnit } from './effects.ts';
 import { needsAttention } from './attention.ts';
+import { isValidDate } from '../../domain/dates.ts';
 
 export * from './measures.ts';
 
@@ -121,7 +122,7 @@ export async function unitDirectory(db: Db, now = new Date()) {
  * by default the last 365 days up to now.
  */
 export function exportRange(dari: string | null, sampai: string | null, now = new Date()): { from: Date; to: Date } {
-  const day = (s: string | null) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) ? new Date(`${s}T00:00:00+09:00`) : null);
+  const day = (s: string | null) => (s && isValidDate(s) ? new Date(`${s}T00:00:00+09:00`) : null);
   const end = day(sampai);
   const to = end ? new Date(end.getTime() + 86400_000) : now;
   return { from: day(dari) ?? new Date(to.getTime() - 365 * 86400_000), to };

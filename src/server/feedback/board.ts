@@ -1,4 +1,4 @@
-import { isValidMonth } from '../http/input.ts';
+import { isValidMonth } from '../../domain/dates.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 import type { Db } from '../db/index.ts';
 import { FEEDBACK_KINDS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';

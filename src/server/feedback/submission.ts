@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidDate } from '../http/input.ts';
+import { isValidDate } from '../../domain/dates.ts';
 import { formatDateTime, translator } from '../../i18n/index.ts';
 import type { RequestContext } from '../accounts/service.ts';
 import type { SessionUser } from '../accounts/sessions.ts';

@@ -7,6 +7,7 @@ import { renderMarkdown } from '../markdown.ts';
 import { canManageForums } from './permissions.ts';
 import * as q from './queries.ts';
 import type { ForumContext } from './service.ts';
+import { isValidDate } from '../../domain/dates.ts';
 
 /**
  * After the forum: the minutes and the commitments the units gave, with their follow-up status.
@@ -40,9 +41,8 @@ const commitmentSchema = z.object({
     .optional()
     .transform((v, c) => {
       if (!v) return null;
-      // Date.parse rolls 2027-02-30 over to 2 March and accepts year 0; PostgreSQL refuses both (a 500).
-      const t = /^\d{4}-\d{2}-\d{2}$/.test(v) && v >= '2000-01-01' && v <= '2999-12-31' ? Date.parse(v) : Number.NaN;
-      if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v) return (c.addIssue({ code: 'custom', message: 'forum.err.dueOn' }), z.NEVER);
+      // A real day (PostgreSQL refuses 2027-02-30 and year 0: a 500), from 2000 on.
+      if (!isValidDate(v) || v < '2000-01-01') return (c.addIssue({ code: 'custom', message: 'forum.err.dueOn' }), z.NEVER);
       return v;
     }),
   feedback_ids: z.string().optional().default(''),

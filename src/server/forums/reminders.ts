@@ -1,7 +1,7 @@
 import { recordAudit, SYSTEM_ACTOR } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { witDate } from '../calendar/working-days.ts';
-import { parseWitLocal } from './codes.ts';
+import { parseWitLocal } from '../../domain/dates.ts';
 import { enqueueForumNotice } from './emails.ts';
 import * as q from './queries.ts';
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/index.ts';
 import type { ForumStatus } from '../db/schema.ts';
 import type { FieldErrors } from '../forms.ts';
 import { witDate } from '../calendar/working-days.ts';
-import { parseWitLocal } from './codes.ts';
+import { parseWitLocal } from '../../domain/dates.ts';
 import { canManageForums, canViewForum } from './permissions.ts';
 import * as q from './queries.ts';
 
