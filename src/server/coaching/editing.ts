@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked } from '../db/locked.ts';
 import { COACHING_KINDS, COACHING_STATUSES, type CoachingKind, type CoachingStatus } from '../db/schema.ts';
 import { calendarDate, fail, validate, type FieldErrors, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
@@ -178,20 +179,22 @@ export async function updateCoachingAction(db: Db, ctx: CoachingContext, id: num
   const value = v.value;
   const now = ctx.now ?? new Date();
   const unitIds = [...new Set(value.units.map(Number))].sort((a, b) => a - b);
-  return db.transaction().execute(async (trx) => {
-    const a = await q.lockAction(trx, id);
-    if (!a) return null;
-    if (a.updated_at.getTime() !== new Date(value.seen).getTime()) return fail('_form', 'coaching.err.staleEdit');
-    const beforeUnits = await q.selectActionUnitIds(trx, id);
-    const participants = await q.selectParticipants(trx, id);
-    if (participants.some((p) => p.unit_id === null || !unitIds.includes(p.unit_id))) return fail('units', 'coaching.err.unitHasParticipants');
-    const before = { kind: a.kind, title: a.title, goal: a.goal_md, starts_on: a.starts_on, ends_on: a.ends_on, unit_ids: beforeUnits };
-    const after = { kind: value.kind, title: value.title, goal: value.goal, starts_on: value.starts_on, ends_on: value.ends_on, unit_ids: unitIds };
-    if (JSON.stringify(before) === JSON.stringify(after)) return ok(null);
-    await q.updateAction(trx, id, { kind: value.kind, title: value.title, goal_md: value.goal, goal_html: renderMarkdown(value.goal), starts_on: value.starts_on, ends_on: value.ends_on }, now);
-    if (JSON.stringify(beforeUnits) !== JSON.stringify(unitIds)) await q.replaceActionUnits(trx, id, unitIds);
-    await recordAudit(trx, ctx.actor, 'coaching.update', { type: AUDIT_TYPE, id }, { before, after });
-    return ok(null);
+  return changeLocked(db, {
+    lock: (trx) => q.lockAction(trx, id),
+    seen: value.seen,
+    staleKey: 'coaching.err.staleEdit',
+    change: async (trx, a) => {
+      const beforeUnits = await q.selectActionUnitIds(trx, id);
+      const participants = await q.selectParticipants(trx, id);
+      if (participants.some((p) => p.unit_id === null || !unitIds.includes(p.unit_id))) return fail('units', 'coaching.err.unitHasParticipants');
+      const before = { kind: a.kind, title: a.title, goal: a.goal_md, starts_on: a.starts_on, ends_on: a.ends_on, unit_ids: beforeUnits };
+      const after = { kind: value.kind, title: value.title, goal: value.goal, starts_on: value.starts_on, ends_on: value.ends_on, unit_ids: unitIds };
+      if (JSON.stringify(before) === JSON.stringify(after)) return ok(null);
+      await q.updateAction(trx, id, { kind: value.kind, title: value.title, goal_md: value.goal, goal_html: renderMarkdown(value.goal), starts_on: value.starts_on, ends_on: value.ends_on }, now);
+      if (JSON.stringify(beforeUnits) !== JSON.stringify(unitIds)) await q.replaceActionUnits(trx, id, unitIds);
+      await recordAudit(trx, ctx.actor, 'coaching.update', { type: AUDIT_TYPE, id }, { before, after });
+      return ok(null);
+    },
   });
 }
 
@@ -216,18 +219,20 @@ export async function setCoachingStatus(db: Db, ctx: CoachingContext, id: number
   if (!COACHING_STATUSES.includes(status as CoachingStatus)) return fail('status', 'err.invalidChoice');
   const to = status as CoachingStatus;
   const now = ctx.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
-    const a = await q.lockAction(trx, id);
-    if (!a) return null;
-    if (seen && !Number.isNaN(Date.parse(seen)) && a.updated_at.getTime() !== new Date(seen).getTime()) return fail('_form', 'coaching.err.staleEdit');
-    if (a.status === to) return ok(null);
-    if (!NEXT_STATUS[a.status].includes(to)) return fail('status', 'coaching.err.statusChange');
-    const completedAt = to === 'completed' ? now : null;
-    await q.updateAction(trx, id, { status: to, completed_at: completedAt }, now);
-    await recordAudit(trx, ctx.actor, 'coaching.status', { type: AUDIT_TYPE, id }, {
-      before: { status: a.status, completed_at: a.completed_at?.toISOString() ?? null },
-      after: { status: to, completed_at: completedAt?.toISOString() ?? null },
-    });
-    return ok(null);
+  return changeLocked(db, {
+    lock: (trx) => q.lockAction(trx, id),
+    seen: seen && !Number.isNaN(Date.parse(seen)) ? seen : null,
+    staleKey: 'coaching.err.staleEdit',
+    change: async (trx, a) => {
+      if (a.status === to) return ok(null);
+      if (!NEXT_STATUS[a.status].includes(to)) return fail('status', 'coaching.err.statusChange');
+      const completedAt = to === 'completed' ? now : null;
+      await q.updateAction(trx, id, { status: to, completed_at: completedAt }, now);
+      await recordAudit(trx, ctx.actor, 'coaching.status', { type: AUDIT_TYPE, id }, {
+        before: { status: a.status, completed_at: a.completed_at?.toISOString() ?? null },
+        after: { status: to, completed_at: completedAt?.toISOString() ?? null },
+      });
+      return ok(null);
+    },
   });
 }

@@ -1,6 +1,7 @@
 import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked } from '../db/locked.ts';
 import { isPublic } from '../feedback/permissions.ts';
 import { fail, type Result } from '../forms.ts';
 import { canManageCoaching } from './permissions.ts';
@@ -20,11 +21,7 @@ type LockedAction = NonNullable<Awaited<ReturnType<typeof q.lockAction>>>;
 function onAction<T>(db: Db, ctx: CoachingContext, id: number, fn: (trx: Db, a: LockedAction, now: Date) => Promise<Result<T>>): Promise<Result<T> | null> {
   if (!canManageCoaching(ctx.user)) return Promise.resolve(null);
   const now = ctx.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
-    const a = await q.lockAction(trx, id);
-    if (!a) return null;
-    return fn(trx, a, now);
-  });
+  return changeLocked(db, { lock: (trx) => q.lockAction(trx, id), change: (trx, a) => fn(trx, a, now) });
 }
 
 /** Adds an enabled ASN of one of the target units. Adding someone twice changes nothing. */

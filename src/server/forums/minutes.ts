@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked, isStale } from '../db/locked.ts';
 import { COMMITMENT_STATUSES, type CommitmentStatus } from '../db/schema.ts';
 import { fail, parseIdList, validate, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
@@ -20,16 +21,18 @@ export async function publishMinutes(db: Db, ctx: ForumContext, forumId: number,
   if (text.length < 20) return fail('minutes', 'forum.err.minutes');
   if (text.length > 50000) return fail('minutes', 'err.tooLong', { max: 50000 });
   const now = ctx.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
-    const f = await q.lockForum(trx, forumId);
-    if (!f) return null;
-    if (f.status === 'draft' || f.status === 'cancelled') return fail('_form', 'forum.err.notEditable');
-    if (now < f.starts_at) return fail('_form', 'forum.err.notStartedYet');
-    if (input.seen !== undefined && input.seen !== f.updated_at.toISOString()) return fail('_form', 'forum.err.staleEdit');
-    const attendees = await q.countCheckedIn(trx, f.id);
-    await q.updateForumRow(trx, f.id, { minutes_md: text, minutes_html: renderMarkdown(text), minutes_published_at: f.minutes_published_at ?? now, attendee_count: attendees, status: 'closed' });
-    await recordAudit(trx, ctx.actor, 'forum.minutes', { type: 'forum', id: f.id }, { after: { attendees } });
-    return { ok: true, value: { attendees } };
+  return changeLocked(db, {
+    lock: (trx) => q.lockForum(trx, forumId),
+    change: async (trx, f) => {
+      if (f.status === 'draft' || f.status === 'cancelled') return fail('_form', 'forum.err.notEditable');
+      if (now < f.starts_at) return fail('_form', 'forum.err.notStartedYet');
+      // Checked after the state: a forum that cannot take minutes says so, however old the form.
+      if (input.seen !== undefined && isStale(f.updated_at, input.seen)) return fail('_form', 'forum.err.staleEdit');
+      const attendees = await q.countCheckedIn(trx, f.id);
+      await q.updateForumRow(trx, f.id, { minutes_md: text, minutes_html: renderMarkdown(text), minutes_published_at: f.minutes_published_at ?? now, attendee_count: attendees, status: 'closed' });
+      await recordAudit(trx, ctx.actor, 'forum.minutes', { type: 'forum', id: f.id }, { after: { attendees } });
+      return { ok: true, value: { attendees } };
+    },
   });
 }
 

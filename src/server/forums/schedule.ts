@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked } from '../db/locked.ts';
 import { FORUM_MODES } from '../db/schema.ts';
 import { fail, optionalText, validate, type FieldErrors, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
@@ -124,36 +125,38 @@ export async function updateForum(db: Db, ctx: ForumContext, forumId: number, in
   if (!v.ok) return v;
   const n = v.value;
   const now = ctx.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
-    const f = await q.lockForum(trx, forumId);
-    if (!f) return null;
-    if (String(input.seen ?? '') !== f.updated_at.toISOString()) return fail('_form', 'forum.err.staleEdit');
-    if (f.status === 'cancelled' || f.status === 'closed') return fail('_form', 'forum.err.notEditable');
-    if (n.capacity < f.resident_taken) return fail('capacity', 'forum.err.capacityBelowTaken', { taken: f.resident_taken });
-    if (n.reserved_asn < f.asn_taken) return fail('reserved_asn', 'forum.err.reservedBelowTaken', { taken: f.asn_taken });
-    const next = {
-      title: n.title, description_md: n.description, description_html: renderMarkdown(n.description), starts_at: n.starts_at, ends_at: n.ends_at,
-      venue: n.venue, address: n.address, mode: n.mode, online_url: n.mode === 'in_person' ? null : n.online_url, capacity: n.capacity,
-      reserved_asn: n.reserved_asn, registration_opens_at: n.registration_opens_at, registration_closes_at: n.registration_closes_at,
-    };
-    const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
-    const calendarChanged = CALENDAR_FIELDS.some((k) => !same(f[k], next[k]));
-    await q.updateForumRow(trx, f.id, { ...next, sequence: calendarChanged ? f.sequence + 1 : f.sequence });
-    await q.replaceForumUnits(trx, f.id, [...new Set(n.unit_ids)]);
-    await recordAudit(trx, ctx.actor, 'forum.update', { type: 'forum', id: f.id }, { before: pick(f), after: pick(next) });
-    let notified = 0;
-    if (f.status === 'published') {
-      await fillFreedSeats(trx, f.id, now, ctx.publicUrl);
-      const moved = !same(f.starts_at, n.starts_at) || !same(f.ends_at, n.ends_at) || f.venue !== n.venue || f.address !== n.address || f.mode !== n.mode || f.online_url !== next.online_url;
-      if (moved) {
-        const updated = (await q.selectForumById(trx, f.id))!;
-        for (const r of await q.selectRegistrantsToNotify(trx, f.id)) {
-          await enqueueForumNotice(trx, { email: r.email, locale: r.locale, seated: r.status === 'registered' }, updated, 'forum_changed', 'email.forum.changed.subject', 'email.forum.changed.body', ctx.publicUrl, {}, true);
-          notified++;
+  return changeLocked(db, {
+    lock: (trx) => q.lockForum(trx, forumId),
+    seen: String(input.seen ?? ''),
+    staleKey: 'forum.err.staleEdit',
+    change: async (trx, f) => {
+      if (f.status === 'cancelled' || f.status === 'closed') return fail('_form', 'forum.err.notEditable');
+      if (n.capacity < f.resident_taken) return fail('capacity', 'forum.err.capacityBelowTaken', { taken: f.resident_taken });
+      if (n.reserved_asn < f.asn_taken) return fail('reserved_asn', 'forum.err.reservedBelowTaken', { taken: f.asn_taken });
+      const next = {
+        title: n.title, description_md: n.description, description_html: renderMarkdown(n.description), starts_at: n.starts_at, ends_at: n.ends_at,
+        venue: n.venue, address: n.address, mode: n.mode, online_url: n.mode === 'in_person' ? null : n.online_url, capacity: n.capacity,
+        reserved_asn: n.reserved_asn, registration_opens_at: n.registration_opens_at, registration_closes_at: n.registration_closes_at,
+      };
+      const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+      const calendarChanged = CALENDAR_FIELDS.some((k) => !same(f[k], next[k]));
+      await q.updateForumRow(trx, f.id, { ...next, sequence: calendarChanged ? f.sequence + 1 : f.sequence });
+      await q.replaceForumUnits(trx, f.id, [...new Set(n.unit_ids)]);
+      await recordAudit(trx, ctx.actor, 'forum.update', { type: 'forum', id: f.id }, { before: pick(f), after: pick(next) });
+      let notified = 0;
+      if (f.status === 'published') {
+        await fillFreedSeats(trx, f.id, now, ctx.publicUrl);
+        const moved = !same(f.starts_at, n.starts_at) || !same(f.ends_at, n.ends_at) || f.venue !== n.venue || f.address !== n.address || f.mode !== n.mode || f.online_url !== next.online_url;
+        if (moved) {
+          const updated = (await q.selectForumById(trx, f.id))!;
+          for (const r of await q.selectRegistrantsToNotify(trx, f.id)) {
+            await enqueueForumNotice(trx, { email: r.email, locale: r.locale, seated: r.status === 'registered' }, updated, 'forum_changed', 'email.forum.changed.subject', 'email.forum.changed.body', ctx.publicUrl, {}, true);
+            notified++;
+          }
         }
       }
-    }
-    return { ok: true, value: { slug: f.slug, notified } };
+      return { ok: true, value: { slug: f.slug, notified } };
+    },
   });
 }
 

@@ -6,6 +6,7 @@ import { holidaysAround } from '../calendar/service.ts';
 import { witDate, workingDayDeadline } from '../calendar/working-days.ts';
 import type { HandlingRules } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked } from '../db/locked.ts';
 import type { HandlingStatus } from '../db/schema.ts';
 import { insertEvent } from '../feedback/queries.ts';
 import { fail, validate, type Result } from '../forms.ts';
@@ -37,13 +38,13 @@ export function listInbox(db: Db, user: SessionUser, filter: Omit<q.InboxFilter,
 
 type Locked = NonNullable<Awaited<ReturnType<typeof q.lockForHandling>>>;
 
-async function onItem<T>(db: Db, ctx: HandlingContext, id: number, fn: (trx: Db, f: Locked, now: Date) => Promise<Result<T>>): Promise<Result<T> | null> {
+function onItem<T>(db: Db, ctx: HandlingContext, id: number, fn: (trx: Db, f: Locked, now: Date) => Promise<Result<T>>): Promise<Result<T> | null> {
   const now = ctx.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
-    const f = await q.lockForHandling(trx, id);
+  return changeLocked(db, {
+    lock: (trx) => q.lockForHandling(trx, id),
     // Not visible to this person: the route answers 404.
-    if (!f || !canHandle(ctx.user, f) || f.moderation_state === 'pending' || f.moderation_state === 'rejected') return null;
-    return fn(trx, f, now);
+    visible: (f) => canHandle(ctx.user, f) && f.moderation_state !== 'pending' && f.moderation_state !== 'rejected',
+    change: (trx, f) => fn(trx, f, now),
   });
 }
 

@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked } from '../db/locked.ts';
 import { FEEDBACK_KINDS, PRIORITIES, REJECT_REASONS, type FeedbackKind, type Priority, type RejectReason, type Sector } from '../db/schema.ts';
 import { findArea, findUnit, insertEvent } from '../feedback/queries.ts';
 import { fail, validate, type Result } from '../forms.ts';
@@ -44,12 +45,8 @@ async function step<T>(
   seenUpdatedAt: Date | null,
   fn: (trx: Db, f: Locked) => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  return db.transaction().execute(async (trx) => {
-    const f = await q.lockForModeration(trx, id);
-    if (!f) return fail('_form', 'err.badRequest');
-    if (seenUpdatedAt && f.updated_at.getTime() !== seenUpdatedAt.getTime()) return fail('_form', 'err.staleEdit');
-    return fn(trx, f);
-  });
+  const r = await changeLocked(db, { lock: (trx) => q.lockForModeration(trx, id), seen: seenUpdatedAt, change: fn });
+  return r ?? fail('_form', 'err.badRequest');
 }
 
 /** Tells the reporter (contact details, or account unless anonymous) on their chosen channels, in their language. */
