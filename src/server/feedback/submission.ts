@@ -7,17 +7,15 @@ import { holidaysAround } from '../calendar/service.ts';
 import { witToday, workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
 import { FEEDBACK_KINDS, NOTIFY_CHANNELS, type FeedbackChannel, type FeedbackKind, type NotifyChannels, type Sector } from '../db/schema.ts';
-import { fail, optionalText, type FieldErrors, type Result } from '../forms.ts';
+import { contactEmail, contactPhone, fail, optionalText, validate, type FieldErrors, type Result } from '../forms.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { composeEmail } from '../notifications/service.ts';
 import { accountRecipient, enqueueNotice, type Recipient } from '../notifications/channels.ts';
-import { toE164 } from '../whatsapp/phone.ts';
 import { templateParam, WHATSAPP_TEMPLATES } from '../whatsapp/templates.ts';
 import { hit, RATE_RULES, type RateRule } from '../rate-limit/service.ts';
 import { MAX_PHOTOS, processPhoto, type PhotoStore, type ProcessedPhoto } from './photos.ts';
 import * as q from './queries.ts';
 import { idempotencyHash, SUBMISSION_KEY_RE, trackingCodeFor, trackingHash } from './tracking-code.ts';
-import { validate } from '../forms.ts';
 import { checkPin } from '../geo/bounds.ts';
 
 /**
@@ -54,22 +52,8 @@ const submissionSchema = z.object({
   anonymous: checkbox,
   confidential: checkbox,
   contactName: optionalText(100),
-  contactEmail: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(254)
-    .optional()
-    .refine((v) => !v || z.email().safeParse(v).success, { message: 'err.email' })
-    .transform((v) => v || null),
-  contactPhone: z
-    .string()
-    .trim()
-    .max(30)
-    .optional()
-    .refine((v) => !v || /^\+?[0-9][0-9 ()-]{5,28}$/.test(v), { message: 'err.phone' })
-    // Stored in E.164 (+62…) when it is a valid number, as typed otherwise.
-    .transform((v) => (v ? (toE164(v) ?? v) : null)),
+  contactEmail,
+  contactPhone,
   // Where the reporter wants news: WhatsApp needs a valid number (and is their consent to be contacted there).
   contactNotify: z.enum(NOTIFY_CHANNELS as [NotifyChannels, ...NotifyChannels[]], { message: 'err.invalidChoice' }).optional().default('email'),
   submissionKey: z.string().regex(SUBMISSION_KEY_RE, { message: 'err.badRequest' }),
