@@ -4,7 +4,7 @@ import type { Result } from '../forms.ts';
 import { addParticipant, confirmAttendance, linkFeedback, removeParticipant, unlinkFeedback } from './participants.ts';
 import { setCoachingStatus } from './editing.ts';
 import { submitProgressReport } from './reports.ts';
-import { type CoachingContext } from './service.ts';
+import type { CoachingContext } from './service.ts';
 
 /**
  * One form post on an action's page (/pembinaan/<id>) → one use case. Every form carries

@@ -16,27 +16,6 @@ import { AUDIT_TYPE, ok, UUID, type CoachingContext } from './service.ts';
 
 // ---- form input
 
-/** The form fields that may repeat (checkbox groups, the feedback ids carried through). */
-const LIST_FIELDS = ['units', 'participants', 'masukan'] as const;
-
-/**
- * A coaching form → plain object: strings, except the repeatable fields, which are arrays
- * (`masukan` also accepts comma-separated ids, as in /pembinaan/baru?masukan=1,2,3).
- */
-export function coachingFormInput(form: FormData | URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of form.entries()) {
-    if (typeof v !== 'string') continue;
-    if ((LIST_FIELDS as readonly string[]).includes(k)) {
-      const list = (out[k] as string[] | undefined) ?? [];
-      const parts = k === 'masukan' ? v.split(',') : [v];
-      for (const p of parts.map((s) => s.trim()).filter(Boolean)) if (!list.includes(p)) list.push(p);
-      out[k] = list;
-    } else out[k] = v;
-  }
-  return out;
-}
-
 const dateField = calendarDate('coaching.err.date');
 const idList = (message: 'coaching.err.units' | 'err.invalidChoice') =>
   z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().regex(/^\d{1,15}$/, { message: 'err.invalidChoice' }), { message }));

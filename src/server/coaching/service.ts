@@ -7,7 +7,6 @@ import { canViewAsStaff, isPublic } from '../feedback/permissions.ts';
 import type { Result } from '../forms.ts';
 import { canManageCoaching, canReadProgressReport, canReportProgress, canViewCoachingAction } from './permissions.ts';
 import * as q from './queries.ts';
-import { coachingFormInput } from './editing.ts';
 
 /**
  * Coaching actions (workshops, seminars, IT-based training, mentoring) run by coordinators
@@ -31,6 +30,27 @@ export interface CoachingContext {
 export const AUDIT_TYPE = 'coaching_action';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+/** The form fields that may repeat (checkbox groups, the feedback ids carried through). */
+const LIST_FIELDS = ['units', 'participants', 'masukan'] as const;
+
+/**
+ * A coaching form → plain object: strings, except the repeatable fields, which are arrays
+ * (`masukan` also accepts comma-separated ids, as in /pembinaan/baru?masukan=1,2,3).
+ */
+export function coachingFormInput(form: FormData | URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of form.entries()) {
+    if (typeof v !== 'string') continue;
+    if ((LIST_FIELDS as readonly string[]).includes(k)) {
+      const list = (out[k] as string[] | undefined) ?? [];
+      const parts = k === 'masukan' ? v.split(',') : [v];
+      for (const p of parts.map((s) => s.trim()).filter(Boolean)) if (!list.includes(p)) list.push(p);
+      out[k] = list;
+    } else out[k] = v;
+  }
+  return out;
+}
 
 // ---- listing and reading
 
