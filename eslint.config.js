@@ -14,9 +14,10 @@ import astro from 'eslint-plugin-astro';
 import assetLinks from './eslint-rules/asset-links.js';
 import noDomainCycles from './eslint-rules/no-domain-cycles.js';
 import pagesAnswerThroughRespond from './eslint-rules/pages-answer-through-respond.js';
+import sqlInQueries from './eslint-rules/sql-in-queries.js';
 
 const restrict = (patterns) => ['error', { patterns }];
-const baku = { rules: { 'no-domain-cycles': noDomainCycles, 'asset-links': assetLinks, 'pages-answer-through-respond': pagesAnswerThroughRespond } };
+const baku = { rules: { 'no-domain-cycles': noDomainCycles, 'asset-links': assetLinks, 'pages-answer-through-respond': pagesAnswerThroughRespond, 'sql-in-queries': sqlInQueries } };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', '.astro/**', 'public/vendor/**', 'test-results/**', 'playwright-report/**'] },
@@ -47,7 +48,21 @@ export default tseslint.config(
   {
     plugins: { baku },
     files: ['src/server/**/*.ts'],
-    rules: { 'baku/no-domain-cycles': 'error' },
+    rules: {
+      'baku/no-domain-cycles': 'error',
+      // SQL only in a domain's queries.ts / queries/ and the database layer (src/server/db/).
+      'baku/sql-in-queries': [
+        'error',
+        {
+          allow: [
+            {
+              path: 'src/server/demo/',
+              reason: 'The demo data set writes fixture rows straight into the tables (dates in the past, several domains at once), as the test harness does; it is no use case.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     plugins: { baku },

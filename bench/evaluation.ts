@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openDb } from '../src/server/db/index.ts';
 import { countDirty } from '../src/server/evaluation/queries.ts';
-import { evaluationDashboard, refreshMeasures, unitScorecard } from '../src/server/evaluation/service.ts';
+import { evaluationDashboard, unitScorecard } from '../src/server/evaluation/service.ts';
+import { refreshMeasures } from '../src/server/evaluation/refresh.ts';
 
 const { values } = parseArgs({ options: { iterations: { type: 'string', default: '20' } } });
 const iterations = Number(values.iterations);

@@ -1,5 +1,7 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { isValidDate } from '../domain/dates.ts';
 import { isMessageKey, type MessageKey } from '../i18n/index.ts';
+import { toE164 } from './whatsapp/phone.ts';
 
 /** A translatable message: a dictionary key and its placeholders. */
 export interface Msg {
@@ -106,3 +108,42 @@ export function parseIdList(text: string): number[] | null {
   if (tokens.some((t) => !/^\d{1,12}$/.test(t))) return null;
   return [...new Set(tokens.map(Number))];
 }
+
+/** An optional trimmed text of at most `max` characters; empty means null. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional()
+    .transform((s) => s ?? null);
+
+/**
+ * A form field holding a real calendar day 'YYYY-MM-DD' (trimmed): 2025-02-31, 0000-00-00 and
+ * anything else are refused with `message`, a translated key shown next to the field.
+ */
+export const calendarDate = (message: MessageKey = 'err.date') => z.string({ message }).trim().refine(isValidDate, { message });
+
+/** An optional contact email, trimmed and lower-cased; empty means null. */
+export const contactEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .optional()
+  .refine((v) => !v || z.email().safeParse(v).success, { message: 'err.email' })
+  .transform((v) => v || null);
+
+/**
+ * An optional contact phone as people type it ("0812-3456-7890", "+62 812…"); empty means null.
+ * Stored in E.164 (+62…, through toE164) when it is a valid number, as typed otherwise.
+ */
+export const contactPhone = z
+  .string()
+  .trim()
+  .max(30)
+  .optional()
+  .refine((v) => !v || /^\+?[0-9][0-9 ()-]{5,28}$/.test(v), { message: 'err.phone' })
+  .transform((v) => (v ? (toE164(v) ?? v) : null));

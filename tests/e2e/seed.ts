@@ -27,7 +27,8 @@ const { createAdminAccount } = await import('../../src/server/accounts/service.t
 const { hashPassword } = await import('../../src/server/accounts/passwords.ts');
 const q = await import('../../src/server/accounts/queries.ts');
 const { parseConfig } = await import('../../src/server/config.ts');
-const { submitFeedback, supportFeedback } = await import('../../src/server/feedback/service.ts');
+const { submitFeedback } = await import('../../src/server/feedback/submission.ts');
+const { supportFeedback } = await import('../../src/server/feedback/tracking.ts');
 const { photoStore } = await import('../../src/server/feedback/photos.ts');
 const { insertEvent } = await import('../../src/server/feedback/queries.ts');
 const { assignFeedback, publishFeedback } = await import('../../src/server/moderation/service.ts');
@@ -174,9 +175,10 @@ async function seedFeedback(db: Db): Promise<number> {
  * its fixed slug, then registers, checks in and publishes minutes as each entry says.
  */
 async function seedForums(db: Db): Promise<number> {
-  const { createForum, publishMinutes } = await import('../../src/server/forums/service.ts');
+  const { createForum } = await import('../../src/server/forums/schedule.ts');
+  const { publishMinutes } = await import('../../src/server/forums/minutes.ts');
   const { registerForForum, checkInByCode } = await import('../../src/server/forums/registration.ts');
-  const { toWitLocal } = await import('../../src/server/forums/codes.ts');
+  const { toWitLocal } = await import('../../src/domain/dates.ts');
   const moderator = await sessionUser(db, FORUM_ACCOUNTS.moderator);
   const actorOf = (u: { id: string; displayName: string; email: string }) => ({ id: u.id, label: `${u.displayName} <${u.email}>`, ip: null });
   const now = Date.now();

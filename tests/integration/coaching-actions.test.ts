@@ -1,25 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
-import {
-  addParticipant,
-  coachingActionForCommitments,
-  coachingFormInput,
-  confirmAttendance,
-  createCoachingAction,
-  getCoachingAction,
-  linkFeedback,
-  listCoachingActions,
-  listCompletedActionsWithUnits,
-  listMyCoaching,
-  parsePrefillQuery,
-  participationRecord,
-  prefillCoachingAction,
-  removeParticipant,
-  setCoachingStatus,
-  submitProgressReport,
-  unlinkFeedback,
-  updateCoachingAction,
-} from '../../src/server/coaching/service.ts';
+import { addParticipant, confirmAttendance, linkFeedback, removeParticipant, unlinkFeedback } from '../../src/server/coaching/participants.ts';
+import { coachingActionForCommitments, getCoachingAction, listCoachingActions, listCompletedActionsWithUnits, parsePrefillQuery, prefillCoachingAction } from '../../src/server/coaching/service.ts';
+import { coachingFormInput } from '../../src/server/coaching/service.ts';
+import { createCoachingAction, setCoachingStatus, updateCoachingAction } from '../../src/server/coaching/editing.ts';
+import { listMyCoaching, participationRecord, submitProgressReport } from '../../src/server/coaching/reports.ts';
 import { describeEachDb, describePostgres } from '../support/db.ts';
 import { actionForm, coachCtx, insertAsnRegistration, insertCommitment, insertFinding, insertForum } from '../support/coaching-fixtures.ts';
 import { auditOf, errorKeys, handCtx, insertFeedbackRow, person, submitAssigned, unitIdOf, valueOf, type Person } from '../support/handling-fixtures.ts';

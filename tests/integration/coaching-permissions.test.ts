@@ -8,18 +8,10 @@ import {
   canViewCoachingAction,
   canViewParticipationRecord,
 } from '../../src/server/coaching/permissions.ts';
-import {
-  coachingForFeedback,
-  confirmAttendance,
-  createCoachingAction,
-  getCoachingAction,
-  linkFeedback,
-  listMyCoaching,
-  removeParticipant,
-  setCoachingStatus,
-  submitProgressReport,
-  unlinkFeedback,
-} from '../../src/server/coaching/service.ts';
+import { coachingForFeedback, confirmAttendance, linkFeedback, removeParticipant, unlinkFeedback } from '../../src/server/coaching/participants.ts';
+import { createCoachingAction, setCoachingStatus } from '../../src/server/coaching/editing.ts';
+import { getCoachingAction } from '../../src/server/coaching/service.ts';
+import { listMyCoaching, submitProgressReport } from '../../src/server/coaching/reports.ts';
 import { describeEachDb } from '../support/db.ts';
 import { actionForm, coachCtx } from '../support/coaching-fixtures.ts';
 import { insertFeedbackRow, person, unitIdOf, valueOf, type Person } from '../support/handling-fixtures.ts';

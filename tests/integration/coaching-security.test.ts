@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { createCoachingAction, getCoachingAction } from '../../src/server/coaching/service.ts';
+import { createCoachingAction } from '../../src/server/coaching/editing.ts';
+import { getCoachingAction } from '../../src/server/coaching/service.ts';
 import { describeEachDb } from '../support/db.ts';
 import { actionForm, coachCtx, insertFinding } from '../support/coaching-fixtures.ts';
 import { person, unitIdOf, valueOf, type Person } from '../support/handling-fixtures.ts';

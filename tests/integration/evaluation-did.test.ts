@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { beforeAfter, compare, emptySums, needsAttention, parseWindow, windowsOf, MIN_ITEMS } from '../../src/server/evaluation/service.ts';
+import { beforeAfter, compare, parseWindow, windowsOf } from '../../src/server/evaluation/effects.ts';
+import { emptySums, MIN_ITEMS } from '../../src/server/evaluation/service.ts';
+import { needsAttention } from '../../src/server/evaluation/attention.ts';
 import type { FeedbackKind } from '../../src/server/db/schema.ts';
 import type { Db } from '../../src/server/db/index.ts';
 import { describeEachDb } from '../support/db.ts';

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureFresh, histogramMedian, periodOverview, periodSeries } from '../../src/server/evaluation/service.ts';
+import { ensureFresh } from '../../src/server/evaluation/refresh.ts';
+import { histogramMedian, periodOverview, periodSeries } from '../../src/server/evaluation/service.ts';
 import { countDirty } from '../../src/server/evaluation/queries.ts';
 import { describeEachDb } from '../support/db.ts';
 import { endOfWitDay, insertItem, unitIdOf, wit } from '../support/evaluation-fixtures.ts';

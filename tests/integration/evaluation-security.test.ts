@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/server/db/index.ts';
-import { getFinding, recordFinding } from '../../src/server/evaluation/service.ts';
+import { getFinding, recordFinding } from '../../src/server/evaluation/findings.ts';
 import { describeEachDb } from '../support/db.ts';
 import { insertItem, unitIdOf, wit } from '../support/evaluation-fixtures.ts';
 import { makeUser, valueOf, type TestUser } from '../support/feedback-fixtures.ts';

@@ -2,7 +2,8 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/server/db/index.ts';
 import { translator } from '../../src/i18n/index.ts';
 import { effectSentence } from '../../src/server/evaluation/present.ts';
-import { actionEffect, beforeAfter, needsAttention, programmeEffects } from '../../src/server/evaluation/service.ts';
+import { actionEffect, beforeAfter, programmeEffects } from '../../src/server/evaluation/effects.ts';
+import { needsAttention } from '../../src/server/evaluation/attention.ts';
 import { describeEachDb } from '../support/db.ts';
 import { insertAction, insertItem, unitIdOf, wit } from '../support/evaluation-fixtures.ts';
 

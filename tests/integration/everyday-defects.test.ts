@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inviteStaff } from '../../src/server/accounts/invite.ts';
 import { passwordTokenIsValid, resetPassword, signIn } from '../../src/server/accounts/service.ts';
-import { getFeedbackForStaff, similarFeedback } from '../../src/server/feedback/service.ts';
+import { getFeedbackForStaff } from '../../src/server/feedback/service.ts';
+import { similarFeedback } from '../../src/server/feedback/board.ts';
 import { flagFeedback } from '../../src/server/moderation/flags.ts';
 import { canMakeConfidential, canPublish } from '../../src/server/moderation/permissions.ts';
 import { makeConfidential, publishFeedback, rejectFeedback } from '../../src/server/moderation/service.ts';

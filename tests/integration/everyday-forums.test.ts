@@ -1,5 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import { listForums, questionsFor, submitQuestion, suggestAgenda } from '../../src/server/forums/service.ts';
+import { listForums } from '../../src/server/forums/service.ts';
+import { questionsFor, submitQuestion } from '../../src/server/forums/questions.ts';
+import { suggestAgenda } from '../../src/server/forums/agenda.ts';
 import { registerForForum } from '../../src/server/forums/registration.ts';
 import { describeEachDb } from '../support/db.ts';
 import { fctx, forumRow, makeForum, outboxTo, person, regOpen, unitIdOf, valueOf, wit, type Person } from '../support/forum-fixtures.ts';

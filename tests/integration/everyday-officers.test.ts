@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { participationRecord } from '../../src/server/coaching/service.ts';
-import { getFeedbackForStaff, getPublicFeedback, getTrackingView } from '../../src/server/feedback/service.ts';
+import { participationRecord } from '../../src/server/coaching/reports.ts';
+import { getFeedbackForStaff, getPublicFeedback } from '../../src/server/feedback/service.ts';
+import { getTrackingView } from '../../src/server/feedback/tracking.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
 import { answer, assignOfficer, listInbox } from '../../src/server/handling/service.ts';
 import { assignFeedback } from '../../src/server/moderation/service.ts';

@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { holidaysAround } from '../../src/server/calendar/service.ts';
 import { workingDayDeadline } from '../../src/server/calendar/working-days.ts';
-import { getTrackingView, myFeedback, photoForViewer, reopenFeedback, submitFeedback } from '../../src/server/feedback/service.ts';
+import { getTrackingView, reopenFeedback } from '../../src/server/feedback/tracking.ts';
+import { myFeedback } from '../../src/server/feedback/board.ts';
+import { photoForViewer } from '../../src/server/feedback/service.ts';
+import { submitFeedback } from '../../src/server/feedback/submission.ts';
 import { runReporterAction } from '../../src/server/feedback/tracking-actions.ts';
 import { answer, resolve } from '../../src/server/handling/service.ts';
 import { makeConfidential, rejectFeedback } from '../../src/server/moderation/service.ts';

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addInformation,
-  getFeedbackForStaff,
-  getPublicFeedback,
-  getTrackingView,
-  photoForViewer,
-  viewContact,
-  type Submitted,
-} from '../../src/server/feedback/service.ts';
+import { addInformation, getTrackingView } from '../../src/server/feedback/tracking.ts';
+import { getFeedbackForStaff, getPublicFeedback, photoForViewer, viewContact } from '../../src/server/feedback/service.ts';
+import { type Submitted } from '../../src/server/feedback/submission.ts';
 import { decideFeedback } from '../../src/server/moderation/service.ts';
 import { describeEachDb } from '../support/db.ts';
 import {

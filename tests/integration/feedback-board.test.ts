@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listBoard, parseBoardQuery, similarFeedback, supportFeedback, type Submitted } from '../../src/server/feedback/service.ts';
+import { listBoard, parseBoardQuery, similarFeedback } from '../../src/server/feedback/board.ts';
+import { supportFeedback } from '../../src/server/feedback/tracking.ts';
+import { type Submitted } from '../../src/server/feedback/submission.ts';
 import { decideFeedback } from '../../src/server/moderation/service.ts';
 import type { Db } from '../../src/server/db/index.ts';
 import { describeEachDb } from '../support/db.ts';

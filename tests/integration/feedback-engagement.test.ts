@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getPublicFeedback, supportFeedback } from '../../src/server/feedback/service.ts';
+import { getPublicFeedback } from '../../src/server/feedback/service.ts';
+import { supportFeedback } from '../../src/server/feedback/tracking.ts';
 import { flagFeedback } from '../../src/server/moderation/flags.ts';
 import { describeEachDb, describePostgres } from '../support/db.ts';
 import { countRows, errorKeys, errorsOf, makeCtx, makeUser, submit, submitPublished, type TestUser, valueOf } from '../support/feedback-fixtures.ts';

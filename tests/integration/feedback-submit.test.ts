@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../src/server/db/index.ts';
-import { submitFeedback, type Submitted } from '../../src/server/feedback/service.ts';
+import { submitFeedback, type Submitted } from '../../src/server/feedback/submission.ts';
 import { newSubmissionKey } from '../../src/server/feedback/tracking-code.ts';
 import { describeEachDb, describePostgres } from '../support/db.ts';
 import {

@@ -1,13 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  addInformation,
-  getPublicFeedback,
-  getTrackingView,
-  lookupTrackingCode,
-  rateAnswer,
-  reopenFeedback,
-  type Submitted,
-} from '../../src/server/feedback/service.ts';
+import { addInformation, getTrackingView, lookupTrackingCode, rateAnswer, reopenFeedback } from '../../src/server/feedback/tracking.ts';
+import { getPublicFeedback } from '../../src/server/feedback/service.ts';
+import { type Submitted } from '../../src/server/feedback/submission.ts';
 import { insertEvent } from '../../src/server/feedback/queries.ts';
 import { newSubmissionKey, trackingCodeFor } from '../../src/server/feedback/tracking-code.ts';
 import { describeEachDb } from '../support/db.ts';

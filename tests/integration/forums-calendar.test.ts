@@ -5,7 +5,8 @@ import type { Db } from '../../src/server/db/index.ts';
 import { createTransport, deliverDueEmails, type Transport } from '../../src/server/messaging/worker.ts';
 import { forumCalendar, forumUid } from '../../src/server/forums/calendar.ts';
 import { registerForForum } from '../../src/server/forums/registration.ts';
-import { cancelForum, listFeedForums, updateForum } from '../../src/server/forums/service.ts';
+import { cancelForum, updateForum } from '../../src/server/forums/schedule.ts';
+import { listFeedForums } from '../../src/server/forums/service.ts';
 import { describeEachDb } from '../support/db.ts';
 import { startSmtp } from '../support/handling-smtp.ts';
 import {

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import type { Result } from '../../src/server/forms.ts';
 import { cancelMyRegistration, cancelRegistrationAsModerator, checkInByCode, recordWalkIn, registerForForum, type RegistrationOutcome } from '../../src/server/forums/registration.ts';
-import { sendForumReminders, sendForumSurveys, updateForum } from '../../src/server/forums/service.ts';
+import { sendForumReminders, sendForumSurveys } from '../../src/server/forums/reminders.ts';
+import { updateForum } from '../../src/server/forums/schedule.ts';
 import { describePostgres } from '../support/db.ts';
 import {
   editForm,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/server/db/index.ts';
-import { oneMonthLater, toWitLocal } from '../../src/server/forums/codes.ts';
+import { oneMonthLater, toWitLocal } from '../../src/domain/dates.ts';
 import {
   cancelRegistrationAsModerator,
   checkInByCode,
@@ -9,33 +9,13 @@ import {
   registerForForum,
   undoCheckIn,
 } from '../../src/server/forums/registration.ts';
-import {
-  addAgendaItem,
-  addCommitment,
-  cancelForum,
-  closeForum,
-  createForum,
-  decideQuestion,
-  deleteDraftForum,
-  findForumBySlug,
-  listCommitmentsForUnit,
-  listForums,
-  listForumsInMonth,
-  moveAgendaItem,
-  planNextMonth,
-  publishForum,
-  publishMinutes,
-  questionsFor,
-  removeAgendaItem,
-  sendForumReminders,
-  sendForumSurveys,
-  setCommitmentStatus,
-  submitQuestion,
-  submitSurvey,
-  suggestAgenda,
-  surveyResults,
-  updateForum,
-} from '../../src/server/forums/service.ts';
+import { addAgendaItem, moveAgendaItem, removeAgendaItem, suggestAgenda } from '../../src/server/forums/agenda.ts';
+import { addCommitment, publishMinutes, setCommitmentStatus } from '../../src/server/forums/minutes.ts';
+import { cancelForum, closeForum, createForum, deleteDraftForum, planNextMonth, publishForum, updateForum } from '../../src/server/forums/schedule.ts';
+import { decideQuestion, questionsFor, submitQuestion } from '../../src/server/forums/questions.ts';
+import { findForumBySlug, listCommitmentsForUnit, listForums, listForumsInMonth } from '../../src/server/forums/service.ts';
+import { sendForumReminders, sendForumSurveys } from '../../src/server/forums/reminders.ts';
+import { submitSurvey, surveyResults } from '../../src/server/forums/survey.ts';
 import { describeEachDb } from '../support/db.ts';
 import {
   auditOfForum,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cancelMyRegistration, cancelRegistrationAsModerator, myRegistration, registerForForum } from '../../src/server/forums/registration.ts';
-import { cancelForum, closeForum, updateForum } from '../../src/server/forums/service.ts';
+import { cancelForum, closeForum, updateForum } from '../../src/server/forums/schedule.ts';
 import { describeEachDb } from '../support/db.ts';
 import {
   attachmentsOf,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../src/server/db/index.ts';
-import { addInformation, getTrackingView } from '../../src/server/feedback/service.ts';
+import { addInformation, getTrackingView } from '../../src/server/feedback/tracking.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
 import { autocloseDue, sendOverdueDigest } from '../../src/server/handling/service.ts';
 import { publishFeedback } from '../../src/server/moderation/service.ts';

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { getPublicFeedback, submitFeedback } from '../../src/server/feedback/service.ts';
+import { getPublicFeedback } from '../../src/server/feedback/service.ts';
+import { submitFeedback } from '../../src/server/feedback/submission.ts';
 import { boardMap } from '../../src/server/board-map/service.ts';
 import { sql } from 'kysely';
 import { mapPointsQuery } from '../../src/server/board-map/queries.ts';

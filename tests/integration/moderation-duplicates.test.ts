@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { supportFeedback } from '../../src/server/feedback/service.ts';
+import { supportFeedback } from '../../src/server/feedback/tracking.ts';
 import { runModerationAction } from '../../src/server/moderation/actions.ts';
 import { publishFeedback } from '../../src/server/moderation/service.ts';
 import { describeEachDb } from '../support/db.ts';

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFeedbackForStaff, getPublicFeedback, getTrackingView, listBoard, parseBoardQuery, photoForViewer } from '../../src/server/feedback/service.ts';
+import { getFeedbackForStaff, getPublicFeedback, photoForViewer } from '../../src/server/feedback/service.ts';
+import { getTrackingView } from '../../src/server/feedback/tracking.ts';
+import { listBoard, parseBoardQuery } from '../../src/server/feedback/board.ts';
 import { runModerationAction } from '../../src/server/moderation/actions.ts';
 import { listRedactions } from '../../src/server/moderation/service.ts';
 import { describeEachDb } from '../support/db.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type AppConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/index.ts';
 import { SECTORS, type OutboxRow } from '../../src/server/db/schema.ts';
-import { lookupFeedbackIdByCode } from '../../src/server/feedback/service.ts';
+import { lookupFeedbackIdByCode } from '../../src/server/feedback/tracking.ts';
 import { cancelMyRegistration, registerForForum } from '../../src/server/forums/registration.ts';
 import { decideFeedback } from '../../src/server/moderation/service.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';

@@ -3,8 +3,9 @@ import { sql } from 'kysely';
 import { expect } from 'vitest';
 import type { Db } from '../../src/server/db/index.ts';
 import type { EmailAttachment, OutboxRow } from '../../src/server/db/schema.ts';
-import { toWitLocal } from '../../src/server/forums/codes.ts';
-import { createForum, publishForum, type ForumContext, type ForumInput } from '../../src/server/forums/service.ts';
+import { toWitLocal } from '../../src/domain/dates.ts';
+import { createForum, publishForum, type ForumInput } from '../../src/server/forums/schedule.ts';
+import { type ForumContext } from '../../src/server/forums/service.ts';
 import { selectForumById, type ForumRow } from '../../src/server/forums/queries.ts';
 import { errorKeys, person, PUBLIC_URL, unitIdOf, valueOf, wit, type Person } from './handling-fixtures.ts';
 

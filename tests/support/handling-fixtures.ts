@@ -13,7 +13,7 @@ import { parseConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/index.ts';
 import type { AuditRow, OutboxRow, Role, UserRow } from '../../src/server/db/schema.ts';
 import { photoStore, type PhotoStore } from '../../src/server/feedback/photos.ts';
-import { submitFeedback } from '../../src/server/feedback/service.ts';
+import { submitFeedback } from '../../src/server/feedback/submission.ts';
 import { newSubmissionKey } from '../../src/server/feedback/tracking-code.ts';
 import type { FieldErrors, Result } from '../../src/server/forms.ts';
 import type { HandlingContext } from '../../src/server/handling/service.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseId, parseIdList, readForm } from '../../src/server/forms.ts';
+import { calendarDate, parseId, parseIdList, readForm, validate } from '../../src/server/forms.ts';
 
 describe('parseIdList', () => {
   test('reads numbers separated by commas, semicolons or spaces, with or without #, once each', () => {
@@ -48,5 +48,21 @@ describe('readForm', () => {
     expect(form.values).toEqual({ body: 'teks', photos: '' });
     expect(form.files.photos.map((f) => [f.name, f.size])).toEqual([['a.jpg', 1]]);
     expect(request.bodyUsed).toBe(false);
+  });
+});
+
+describe('calendarDate', () => {
+  test('takes a real day, trimmed', () => {
+    expect(validate(calendarDate(), ' 2024-02-29 ')).toEqual({ ok: true, value: '2024-02-29' });
+  });
+
+  test('refuses impossible or malformed days with the given translated message', () => {
+    for (const bad of ['2025-02-31', '2025-02-29', '2026-13-01', '0000-00-00', '2026-1-5', '', 'besok']) {
+      const r = validate(calendarDate('coaching.err.date'), bad);
+      expect(r.ok, bad).toBe(false);
+      if (!r.ok) expect(Object.values(r.errors)[0]?.key, bad).toBe('coaching.err.date');
+    }
+    const missing = validate(calendarDate(), undefined);
+    expect(missing.ok).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { witDate } from '../../src/server/calendar/working-days.ts';
-import { forumSlug, newRegistrationCode, normalizeRegistrationCode, oneMonthLater, parseWitLocal, toWitLocal } from '../../src/server/forums/codes.ts';
+import { forumSlug, newRegistrationCode, normalizeRegistrationCode } from '../../src/server/forums/codes.ts';
+import { oneMonthLater, parseWitLocal, toWitLocal } from '../../src/domain/dates.ts';
 
 describe('registration codes', () => {
   test('new codes have the F-XXXX-XXXX shape from the look-alike-free alphabet and differ', () => {

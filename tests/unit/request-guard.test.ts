@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { safeNext } from '../../src/server/http/guards.ts';
-import { encodePathForLocation, hasControlAny, hasControlInText, impossibleDate, isFormContentType, isValidDate, isValidMonth } from '../../src/server/http/input.ts';
+import { encodePathForLocation, hasControlAny, hasControlInText, impossibleDate, isFormContentType } from '../../src/server/http/input.ts';
+import { isValidDate, isValidMonth } from '../../src/domain/dates.ts';
 import { checkForm, checkUrl, isDatabaseUnavailable, isSameOriginRequest, originExemption, ORIGIN_EXEMPTIONS } from '../../src/server/http/request-guard.ts';
 
 describe('input rules', () => {

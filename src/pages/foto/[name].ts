@@ -3,7 +3,7 @@ import { getConfig } from '../../server/config.ts';
 import { photoStore } from '../../server/feedback/photos.ts';
 import { photoForViewer } from '../../server/feedback/service.ts';
 import { getTrackedCode } from '../../server/http/receipt.ts';
-import { lookupFeedbackIdByCode } from '../../server/feedback/service.ts';
+import { lookupFeedbackIdByCode } from '../../server/feedback/tracking.ts';
 
 /** A feedback photo, when the viewer may see it; served with its own type and nosniff. */
 export const GET: APIRoute = async ({ params, locals, cookies }) => {

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { actorOf } from '../../server/accounts/service.ts';
 import { canManageCoaching } from '../../server/coaching/permissions.ts';
-import { linkFeedback } from '../../server/coaching/service.ts';
+import { linkFeedback } from '../../server/coaching/participants.ts';
 import { parseId, readForm } from '../../server/forms.ts';
 import { setFlash } from '../../server/http/cookies.ts';
 import { safeNext } from '../../server/http/guards.ts';

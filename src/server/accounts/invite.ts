@@ -48,7 +48,7 @@ export async function inviteStaff(db: Db, admin: SessionUser, actor: Actor, inpu
     const token = generateToken();
     await q.insertPasswordToken(trx, { token_hash: hashToken(token), user_id: user.id, purpose: 'setup', expires_at: new Date(Date.now() + INVITE_TTL_MS) });
     const t = translator(locale);
-    const unit = unitId === null ? null : await trx.selectFrom('units').select('short_name').where('id', '=', unitId).executeTakeFirst();
+    const unit = unitId === null ? null : await q.selectUnitShortName(trx, unitId);
     await enqueueEmail(
       trx,
       email,

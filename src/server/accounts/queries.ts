@@ -204,6 +204,10 @@ export async function deleteStaleSignUpRequests(db: Db, now: Date): Promise<void
 
 // ---- units (for forms)
 
+export function selectUnitShortName(db: Db, unitId: number) {
+  return db.selectFrom('units').select('short_name').where('id', '=', unitId).executeTakeFirst();
+}
+
 export function selectUnitOptions(db: Db) {
   return db.selectFrom('units').select(['id', 'short_name', 'name', 'sector']).where('active', '=', true).orderBy('sector').orderBy('short_name').execute();
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
-import { fail, validate, type Result } from '../forms.ts';
-import { isValidDate } from '../http/input.ts';
+import { calendarDate, fail, validate, type Result } from '../forms.ts';
 import { deleteHoliday, findHoliday, selectHolidayDates, selectHolidaysOfYear, upsertHoliday } from './queries.ts';
 import { witDate } from './working-days.ts';
+import { isValidDate } from '../../domain/dates.ts';
 
 /** Holidays from a year before `from` to two years after: enough for any deadline from it. */
 export function holidaysAround(db: Db, from: Date): Promise<Set<string>> {
@@ -16,8 +16,7 @@ export function holidaysAround(db: Db, from: Date): Promise<Set<string>> {
 export const listHolidays = selectHolidaysOfYear;
 
 const holidaySchema = z.object({
-  // A real day (Date.parse rolls 2025-02-31 over to 3 March; PostgreSQL would refuse it: a 500).
-  date: z.string().refine(isValidDate, { message: 'err.date' }),
+  date: calendarDate(),
   kind: z.enum(['libur_nasional', 'cuti_bersama', 'lokal'], { message: 'err.invalidChoice' }),
   nameId: z.string().trim().min(1).max(150),
   nameEn: z.string().trim().min(1).max(150),
@@ -41,7 +40,7 @@ export async function saveHoliday(db: Db, actor: Actor, input: unknown): Promise
 }
 
 export async function removeHoliday(db: Db, actor: Actor, date: string): Promise<Result<null>> {
-  const before = /^\d{4}-\d{2}-\d{2}$/.test(date) ? await findHoliday(db, date) : undefined;
+  const before = isValidDate(date) ? await findHoliday(db, date) : undefined;
   if (!before) return fail('_form', 'err.badRequest');
   await db.transaction().execute(async (trx) => {
     await deleteHoliday(trx, date);

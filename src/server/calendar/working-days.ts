@@ -1,3 +1,4 @@
+import { WIT_OFFSET_MS, witDate } from '../../domain/dates.ts';
 import { TIME_ZONE } from '../../i18n/index.ts';
 
 /**
@@ -5,14 +6,7 @@ import { TIME_ZONE } from '../../i18n/index.ts';
  * holidays and joint leave days. Pure functions over a set of 'YYYY-MM-DD' holiday dates.
  */
 
-/** WIT is UTC+9 all year (no daylight saving). */
-export const WIT_OFFSET_MS = 9 * 3600_000;
 const DAY_MS = 86400_000;
-
-/** The WIT calendar date of an instant, 'YYYY-MM-DD'. */
-export function witDate(d: Date): string {
-  return new Date(d.getTime() + WIT_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /** Today's WIT date. */
 export function witToday(now = new Date()): string {
@@ -64,3 +58,5 @@ export function workingDaysBetween(from: Date, to: Date, holidays: ReadonlySet<s
 }
 
 export { TIME_ZONE };
+// The WIT conversions are defined once in src/domain/dates.ts; working-day code reaches them here too.
+export { WIT_OFFSET_MS, witDate };

@@ -1,16 +1,10 @@
 import type { MessageKey } from '../../i18n/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Result } from '../forms.ts';
-import {
-  addParticipant,
-  confirmAttendance,
-  linkFeedback,
-  removeParticipant,
-  setCoachingStatus,
-  submitProgressReport,
-  unlinkFeedback,
-  type CoachingContext,
-} from './service.ts';
+import { addParticipant, confirmAttendance, linkFeedback, removeParticipant, unlinkFeedback } from './participants.ts';
+import { setCoachingStatus } from './editing.ts';
+import { submitProgressReport } from './reports.ts';
+import type { CoachingContext } from './service.ts';
 
 /**
  * One form post on an action's page (/pembinaan/<id>) → one use case. Every form carries

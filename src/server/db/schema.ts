@@ -4,7 +4,15 @@ import type { AlertFrequency, AlertScope, AreaKind, CoachingKind, CoachingStatus
 export * from '../../domain/vocabulary.ts';
 
 
-/** Table types, kept in step with db/migrations by hand (migrations are the source of truth). */
+/**
+ * Table types, kept in step with db/migrations by hand (migrations are the source of truth).
+ *
+ * Why it is one file of more than 400 lines: Kysely types every query against one `Database`
+ * interface, so every table's type must be reachable from here; they are plain declarations with
+ * no logic, one per table, in the order the migrations created them (new tables in a block at the
+ * end, as DEVELOPERS.md asks). Splitting them across domains would let a domain's table type drift
+ * from the migration that defines it without one place to compare.
+ */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type TimestampRequired = ColumnType<Date, Date | string, Date | string>;

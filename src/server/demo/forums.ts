@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { renderMarkdown } from '../markdown.ts';
-import { forumSlug, newRegistrationCode, oneMonthLater, parseWitLocal, toWitLocal } from '../forums/codes.ts';
+import { forumSlug, newRegistrationCode } from '../forums/codes.ts';
+import { oneMonthLater, parseWitLocal, toWitLocal } from '../../domain/dates.ts';
 import * as q from '../forums/queries.ts';
 import { DEMO_DOMAIN } from './index.ts';
 

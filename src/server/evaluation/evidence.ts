@@ -7,6 +7,7 @@ import { fail, type FieldErrors, type Result } from '../forms.ts';
 import { canViewEvidenceRecord } from './permissions.ts';
 import * as q from './queries.ts';
 import { wilson, type Interval } from './stats.ts';
+import { isValidDate } from '../../domain/dates.ts';
 
 /**
  * Each ASN person's evidence record for the performance appraisal (SKP, PermenPANRB 6/2022):
@@ -27,7 +28,6 @@ export interface EvidenceRange {
   to: string;
 }
 
-const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 
 /**
  * The period from `?dari=` and `?sampai=` (WIT dates, inclusive). Empty: the calendar year of
@@ -41,8 +41,8 @@ export function parseEvidenceRange(dari: string | null, sampai: string | null, n
   const t = (sampai ?? '').trim();
   let errors: FieldErrors | null = null;
   const add = (r: { ok: false; errors: FieldErrors }) => (errors = { ...(errors ?? {}), ...r.errors });
-  if (f && !isDay(f)) add(fail('dari', 'eval.ev.err.date'));
-  if (t && !isDay(t)) add(fail('sampai', 'eval.ev.err.date'));
+  if (f && !isValidDate(f)) add(fail('dari', 'eval.ev.err.date'));
+  if (t && !isValidDate(t)) add(fail('sampai', 'eval.ev.err.date'));
   if (errors) return { range: fallback, errors };
   const range = { from: f || (t ? `${t.slice(0, 4)}-01-01` : fallback.from), to: t || (f ? `${f.slice(0, 4)}-12-31` : fallback.to) };
   if (range.to < range.from) return { range: fallback, errors: fail('sampai', 'eval.ev.err.order').errors };

@@ -1,7 +1,8 @@
 import { labelOf, type Locale, type Translate } from '../../i18n/index.ts';
 import { renderChart } from './charts.ts';
 import { HIST_BUCKETS, measuresOf, MIN_ITEMS, periodLabel, type ComparedKey, type Figure, type Measures } from './measures.ts';
-import type { ComparisonRow, EventMonth, PeriodSeries } from './service.ts';
+import type { ComparisonRow, EventMonth } from './effects.ts';
+import type { PeriodSeries } from './service.ts';
 
 /**
  * How measures are written on pages (shared by the dashboard, findings and scorecards), and

@@ -8,6 +8,11 @@ import { emptySums, HIST_BUCKETS, SUM_COLUMNS, type PeriodKind, type Sums } from
  * Every SQL statement of the evaluation domain. Dashboards read `unit_day_measures` (a few rows
  * per unit and day) and the live overdue index, never the whole feedback table; the refresh
  * reads only the feedback of dirty (unit, day) pairs through feedback_unit_idx.
+ *
+ * Why it is one file of more than 400 lines: it is a flat list of short, independent statements
+ * grouped under section comments, with no logic between them; keeping the domain's SQL in one
+ * module is what the rule 'SQL only in queries' (eslint baku/sql-in-queries) points readers to,
+ * and the use cases that call it are split by topic instead.
  */
 
 // ---- refresh of the rollup

@@ -2,6 +2,17 @@ import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kys
 import type { Db } from '../db/index.ts';
 import type { Database, FeedbackChannel, FeedbackKind, FeedbackEventKind, FlagReason, HandlingStatus, NotifyChannels, Sector } from '../db/schema.ts';
 
+/**
+ * Every SQL statement of the feedback domain (submission, reading, tracking, the board).
+ *
+ * Why it is one file of more than 400 lines: it is a flat list of short, independent statements
+ * grouped under section comments, with no logic between them; keeping the domain's SQL in one
+ * module is what the rule 'SQL only in queries' (eslint baku/sql-in-queries) points readers to,
+ * and the use cases that call it are split by topic instead. The board's filter (whereBoardFilter)
+ * is shared with the map and the exports, which is another reason to keep it next to the
+ * statements that use it.
+ */
+
 // ---- reference lookups for the form
 
 export function selectUnitsForForm(db: Db) {
@@ -129,6 +140,19 @@ export function findFeedback(db: Db, id: number) {
 
 export function findFeedbackByTrackingHash(db: Db, hash: string) {
   return db.selectFrom('feedback').select('id').where('tracking_hash', '=', hash).executeTakeFirst();
+}
+
+export function selectUserDisplayName(db: Db, userId: string) {
+  return db.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst();
+}
+
+/** The reporter added something: the item is touched, and an answered item goes back in progress when `reopen`. */
+export async function touchByReporter(db: Db, id: number, now: Date, reopen: boolean): Promise<void> {
+  await db
+    .updateTable('feedback')
+    .set(reopen ? { updated_at: now, autoclose_at: null, status: 'in_progress' } : { updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 export function lockFeedback(db: Db, id: number) {

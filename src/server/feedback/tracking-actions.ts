@@ -2,7 +2,7 @@ import type { MessageKey } from '../../i18n/index.ts';
 import type { HandlingRules } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Result } from '../forms.ts';
-import { addInformation, rateAnswer, reopenFeedback, type ReporterRef } from './service.ts';
+import { addInformation, rateAnswer, reopenFeedback, type ReporterRef } from './tracking.ts';
 
 /**
  * One reporter form post (on /lacak with the code, or /masukan/saya/<no> signed in) → one use

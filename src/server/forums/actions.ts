@@ -2,18 +2,9 @@ import type { Db } from '../db/index.ts';
 import { parseId, type Result } from '../forms.ts';
 import { badRequest, type Done } from '../http/respond.ts';
 import { cancelRegistrationAsModerator, checkInByCode, recordWalkIn, undoCheckIn, type CheckInOutcome, type SeatContext } from './registration.ts';
-import {
-  addCommitment,
-  cancelForum,
-  closeForum,
-  deleteDraftForum,
-  planNextMonth,
-  publishForum,
-  publishMinutes,
-  setCommitmentStatus,
-  updateForum,
-  type ForumContext,
-} from './service.ts';
+import { addCommitment, publishMinutes, setCommitmentStatus } from './minutes.ts';
+import { cancelForum, closeForum, deleteDraftForum, planNextMonth, publishForum, updateForum } from './schedule.ts';
+import type { ForumContext } from './service.ts';
 
 /**
  * One forum form post → one use case, for the moderators' forum pages. Each use case checks its

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { WIT_OFFSET_MS, witDate } from '../calendar/working-days.ts';
+import { witDate } from '../../domain/dates.ts';
 
 /**
  * Registration codes ("F-7K3Q-X9FM"): what a person shows at the door, typed by the moderator
@@ -34,34 +34,6 @@ export function normalizeRegistrationCode(input: string): string | null {
   if (body.length !== 8) return null;
   const code = `F-${body.slice(0, 4)}-${body.slice(4)}`;
   return CODE_RE.test(code) ? code : null;
-}
-
-
-/** "2026-12-10T10:00" (a datetime-local value, read as WIT) → the instant; null if malformed. */
-export function parseWitLocal(value: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi) - WIT_OFFSET_MS;
-  const back = new Date(ms + WIT_OFFSET_MS);
-  // Refuses 2026-02-30 and 25:00 instead of rolling them over.
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h) return null;
-  return new Date(ms);
-}
-
-/** The instant as a datetime-local value in WIT ("2026-12-10T10:00"), for form fields. */
-export function toWitLocal(d: Date): string {
-  return new Date(d.getTime() + WIT_OFFSET_MS).toISOString().slice(0, 16);
-}
-
-/** The same wall-clock time one calendar month later (31 January → 28/29 February). */
-export function oneMonthLater(d: Date): Date {
-  const w = new Date(d.getTime() + WIT_OFFSET_MS);
-  const y = w.getUTCFullYear();
-  const m = w.getUTCMonth() + 1;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const day = Math.min(w.getUTCDate(), lastDay);
-  return new Date(Date.UTC(y, m, day, w.getUTCHours(), w.getUTCMinutes()) - WIT_OFFSET_MS);
 }
 
 /** A URL slug: date first, then up to six words of the title ("2026-12-10-forum-dialog-kesehatan"). */

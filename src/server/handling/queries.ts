@@ -49,6 +49,11 @@ export function selectInbox(db: Db, f: InboxFilter, now: Date, limit: number) {
   return q.orderBy('feedback.created_at', 'desc').orderBy('feedback.id', 'desc').limit(limit).execute();
 }
 
+/** The item's unit and moderation state, to decide whether this person may handle it. */
+export function findForHandling(db: Db, id: number) {
+  return db.selectFrom('feedback').select(['id', 'unit_id', 'moderation_state']).where('id', '=', id).executeTakeFirst();
+}
+
 export function lockForHandling(db: Db, id: number) {
   return db
     .selectFrom('feedback')

@@ -6,6 +6,7 @@ import { holidaysAround } from '../calendar/service.ts';
 import { witDate, workingDayDeadline } from '../calendar/working-days.ts';
 import type { HandlingRules } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked } from '../db/locked.ts';
 import type { HandlingStatus } from '../db/schema.ts';
 import { insertEvent } from '../feedback/queries.ts';
 import { fail, validate, type Result } from '../forms.ts';
@@ -37,13 +38,13 @@ export function listInbox(db: Db, user: SessionUser, filter: Omit<q.InboxFilter,
 
 type Locked = NonNullable<Awaited<ReturnType<typeof q.lockForHandling>>>;
 
-async function onItem<T>(db: Db, ctx: HandlingContext, id: number, fn: (trx: Db, f: Locked, now: Date) => Promise<Result<T>>): Promise<Result<T> | null> {
+function onItem<T>(db: Db, ctx: HandlingContext, id: number, fn: (trx: Db, f: Locked, now: Date) => Promise<Result<T>>): Promise<Result<T> | null> {
   const now = ctx.now ?? new Date();
-  return db.transaction().execute(async (trx) => {
-    const f = await q.lockForHandling(trx, id);
+  return changeLocked(db, {
+    lock: (trx) => q.lockForHandling(trx, id),
     // Not visible to this person: the route answers 404.
-    if (!f || !canHandle(ctx.user, f) || f.moderation_state === 'pending' || f.moderation_state === 'rejected') return null;
-    return fn(trx, f, now);
+    visible: (f) => canHandle(ctx.user, f) && f.moderation_state !== 'pending' && f.moderation_state !== 'rejected',
+    change: (trx, f) => fn(trx, f, now),
   });
 }
 
@@ -78,11 +79,7 @@ export async function answer(db: Db, ctx: HandlingContext, id: number, input: un
   return onItem(db, ctx, id, async (trx, f) => {
     const html = renderMarkdown(v.value.text);
     await updateFeedback(trx, f.id, { status: 'responded' }, now);
-    await trx
-      .updateTable('feedback')
-      .set({ responded_at: now, first_response_at: f.first_response_at ?? now, autoclose_at: autoclose, answer_due_at: null })
-      .where('id', '=', f.id)
-      .execute();
+    await updateFeedback(trx, f.id, { responded_at: now, first_response_at: f.first_response_at ?? now, autoclose_at: autoclose, answer_due_at: null }, now);
     await insertEvent(trx, { feedback_id: f.id, kind: 'response', public: true, actor_id: ctx.actor.id, actor_role: ctx.user.role, from_status: f.status, to_status: 'responded', body_md: v.value.text, body_html: html, at: now });
     await recordAudit(trx, ctx.actor, 'feedback.answer', { type: 'feedback', id: f.id }, { before: { status: f.status }, after: { status: 'responded', answer: v.value.text } });
     await notifyReporter(trx, f.id, 'feedback_answer', 'email.answer.subject', 'email.answer.body', { title: f.title, unit: f.unit_short_name ?? '', answer: markdownToText(v.value.text) }, ctx.publicUrl);
@@ -107,7 +104,7 @@ async function addStaffText(
   if (!v.ok) return v;
   return onItem(db, ctx, id, async (trx, f, now) => {
     await insertEvent(trx, { feedback_id: f.id, kind, public: false, actor_id: ctx.actor.id, actor_role: ctx.user.role, body_md: v.value.text, body_html: renderMarkdown(v.value.text), at: now });
-    await trx.updateTable('feedback').set({ updated_at: now }).where('id', '=', f.id).execute();
+    await updateFeedback(trx, f.id, {}, now);
     await recordAudit(trx, ctx.actor, auditAction, { type: 'feedback', id: f.id });
     if (then) await then(trx, f, v.value.text);
     return { ok: true, value: null };
@@ -133,14 +130,14 @@ export async function resolve(db: Db, ctx: HandlingContext, id: number) {
   return onItem(db, ctx, id, async (trx, f) => {
     if (f.status === 'resolved' || f.status === 'closed') return { ok: true, value: null };
     await changeStatus(trx, ctx, f, 'resolved', now, {});
-    await trx.updateTable('feedback').set({ autoclose_at: autoclose, answer_due_at: null }).where('id', '=', f.id).execute();
+    await updateFeedback(trx, f.id, { autoclose_at: autoclose, answer_due_at: null }, now);
     return { ok: true, value: null };
   });
 }
 
 /** The item as staff see it in the inbox, or null when this person may not handle it. */
 export async function getForHandling(db: Db, user: SessionUser, id: number) {
-  const f = await db.selectFrom('feedback').select(['id', 'unit_id', 'moderation_state']).where('id', '=', id).executeTakeFirst();
+  const f = await q.findForHandling(db, id);
   if (!f || !canHandle(user, f) || f.moderation_state === 'pending' || f.moderation_state === 'rejected') return null;
   return f;
 }
@@ -251,7 +248,7 @@ export async function autocloseDue(db: Db, publicUrl: string, now = new Date()):
   return db.transaction().execute(async (trx) => {
     const due = await q.selectDueForAutoclose(trx, now, 100);
     for (const f of due) {
-      await trx.updateTable('feedback').set({ status: 'closed', closed_at: now, autoclose_at: null, updated_at: now }).where('id', '=', f.id).execute();
+      await updateFeedback(trx, f.id, { status: 'closed', closed_at: now, autoclose_at: null }, now);
       await insertEvent(trx, { feedback_id: f.id, kind: 'closed', public: true, actor_role: 'system', from_status: f.status, to_status: 'closed', at: now });
       await recordAudit(trx, SYSTEM_ACTOR, 'feedback.autoclose', { type: 'feedback', id: f.id }, { before: { status: f.status }, after: { status: 'closed' } });
       await notifyReporter(trx, f.id, 'feedback_status', 'email.status.subject', 'email.status.body', (t) => ({ title: f.title, status: t('status.closed') }), publicUrl);

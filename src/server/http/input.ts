@@ -1,8 +1,9 @@
 /**
  * The rules of the input-normalisation layer (applied to every request by
  * src/server/http/request-guard.ts, and usable by services for their own fields).
- * Pure functions: no request, no database.
+ * Pure functions: no request, no database. Calendar validity comes from src/domain/dates.ts.
  */
+import { isValidDate, isValidDateTime, isValidMonth } from '../../domain/dates.ts';
 
 /** C0 controls and DEL, except tab, line feed and carriage return (typed into text areas). */
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -13,38 +14,6 @@ const CONTROL_ANY = /[\u0000-\u001f\u007f]/;
 export const hasControlInText = (s: string): boolean => CONTROL_IN_TEXT.test(s);
 /** True when a query parameter, path or file name holds any control character. */
 export const hasControlAny = (s: string): boolean => CONTROL_ANY.test(s);
-
-/** Years a date typed into this site can sensibly have (the calendar's range, not a policy). */
-const MIN_YEAR = 1900;
-const MAX_YEAR = 2200;
-
-function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/** 'YYYY-MM' naming a real month (year 1900–2200). */
-export function isValidMonth(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  return y >= MIN_YEAR && y <= MAX_YEAR && mo >= 1 && mo <= 12;
-}
-
-/** 'YYYY-MM-DD' naming a real calendar day (no 2025-02-31, no 0000-00-00). */
-export function isValidDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m || !isValidMonth(`${m[1]}-${m[2]}`)) return false;
-  const d = Number(m[3]);
-  return d >= 1 && d <= daysInMonth(Number(m[1]), Number(m[2]));
-}
-
-/** 'YYYY-MM-DDTHH:MM' (datetime-local, optional seconds) naming a real day and time. */
-export function isValidDateTime(s: string): boolean {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(s);
-  if (!m || !isValidDate(m[1]!)) return false;
-  return Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4] ?? 0) <= 59;
-}
 
 /**
  * A value shaped like a date, month or datetime-local (what `<input type=date|month|datetime-local>`

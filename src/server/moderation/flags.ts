@@ -3,10 +3,9 @@ import type { RequestContext } from '../accounts/service.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 import type { Db } from '../db/index.ts';
 import { FLAG_REASONS } from '../db/schema.ts';
-import { fail, validate, type Result } from '../forms.ts';
+import { fail, optionalText, validate, type Result } from '../forms.ts';
 import { isPublic } from '../feedback/permissions.ts';
 import * as feedbackQueries from '../feedback/queries.ts';
-import { optionalText } from '../feedback/service.ts';
 import { hit, RATE_RULES } from '../rate-limit/service.ts';
 import { applyFlagThreshold } from './service.ts';
 

@@ -99,6 +99,10 @@ export async function updateFeedback(
     hidden_by_flags: boolean;
     support_count: number;
     officer_id: string | null;
+    responded_at: Date | null;
+    first_response_at: Date | null;
+    autoclose_at: Date | null;
+    closed_at: Date | null;
   }>,
   now: Date,
 ): Promise<void> {
@@ -107,6 +111,11 @@ export async function updateFeedback(
     .set({ ...patch, updated_at: now })
     .where('id', '=', id)
     .execute();
+}
+
+/** A published item another may be marked a duplicate of. */
+export function findPublishedTitle(db: Db, id: number) {
+  return db.selectFrom('feedback').select(['id', 'title']).where('id', '=', id).where('moderation_state', '=', 'published').executeTakeFirst();
 }
 
 export async function insertRedaction(db: Db, r: { feedback_id: number; actor_id: string | null; field: 'title' | 'body' | 'location'; original: string; redacted: string }): Promise<void> {

@@ -4,6 +4,7 @@ import { recordAudit, type Actor } from '../audit/service.ts';
 import { holidaysAround } from '../calendar/service.ts';
 import { workingDayDeadline } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
+import { changeLocked } from '../db/locked.ts';
 import { FEEDBACK_KINDS, PRIORITIES, REJECT_REASONS, type FeedbackKind, type Priority, type RejectReason, type Sector } from '../db/schema.ts';
 import { findArea, findUnit, insertEvent } from '../feedback/queries.ts';
 import { fail, validate, type Result } from '../forms.ts';
@@ -44,12 +45,8 @@ async function step<T>(
   seenUpdatedAt: Date | null,
   fn: (trx: Db, f: Locked) => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  return db.transaction().execute(async (trx) => {
-    const f = await q.lockForModeration(trx, id);
-    if (!f) return fail('_form', 'err.badRequest');
-    if (seenUpdatedAt && f.updated_at.getTime() !== seenUpdatedAt.getTime()) return fail('_form', 'err.staleEdit');
-    return fn(trx, f);
-  });
+  const r = await changeLocked(db, { lock: (trx) => q.lockForModeration(trx, id), seen: seenUpdatedAt, change: fn });
+  return r ?? fail('_form', 'err.badRequest');
 }
 
 const rejectSchema = z.object({
@@ -102,7 +99,7 @@ export async function rejectFeedback(db: Db, ctx: ModerationContext, id: number,
   return step(db, id, seen, async (trx, f) => {
     let original: { id: number; title: string } | undefined;
     if (reason === 'duplicate') {
-      original = await trx.selectFrom('feedback').select(['id', 'title']).where('id', '=', originalId!).where('moderation_state', '=', 'published').executeTakeFirst();
+      original = await q.findPublishedTitle(trx, originalId!);
       if (!original) return fail('duplicateOf', 'err.duplicateOfUnknown');
     }
     // A rejected item leaves every clock: it is not overdue for anyone.
@@ -231,7 +228,7 @@ export async function setPhotoVisibility(db: Db, ctx: ModerationContext, photoId
   await db.transaction().execute(async (trx) => {
     await q.setPhotoHidden(trx, photoId, hidden);
     await insertEvent(trx, { feedback_id: photo.feedback_id, kind: hidden ? 'hidden' : 'shown', public: false, actor_id: ctx.actor.id, actor_role: 'moderator', at: now });
-    await trx.updateTable('feedback').set({ updated_at: now }).where('id', '=', photo.feedback_id).execute();
+    await q.updateFeedback(trx, photo.feedback_id, {}, now);
     await recordAudit(trx, ctx.actor, hidden ? 'photo.hide' : 'photo.show', { type: 'feedback_photo', id: photoId }, { before: { hidden: photo.hidden }, after: { hidden } });
   });
   return { ok: true, value: null };

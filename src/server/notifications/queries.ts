@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import { claimDue } from '../jobs/claim.ts';
+import { claimDue } from '../jobs/queries.ts';
 import type { DeliveryStatus, NotifyChannels, OutboxChannel, OutboxRow, OutboxStatus } from '../db/schema.ts';
 
 export interface OutboxInsert {

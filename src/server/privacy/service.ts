@@ -5,7 +5,7 @@ import { verifyPassword } from '../accounts/passwords.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
-import { fail, validate, type Result } from '../forms.ts';
+import { contactEmail, contactPhone, fail, validate, type Result } from '../forms.ts';
 import { cancelMyRegistration } from '../forums/registration.ts';
 import { hit, type RateRule } from '../rate-limit/service.ts';
 import type { PrivacyConfig } from './config.ts';
@@ -131,21 +131,8 @@ export async function correctMyProfile(db: Db, ctx: RequestContext, user: Sessio
 
 const contactSchema = z.object({
   contactName: z.string().trim().max(100).optional().transform((v) => v || null),
-  contactEmail: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(254)
-    .optional()
-    .refine((v) => !v || z.email().safeParse(v).success, { message: 'err.email' })
-    .transform((v) => v || null),
-  contactPhone: z
-    .string()
-    .trim()
-    .max(30)
-    .optional()
-    .refine((v) => !v || /^\+?[0-9][0-9 ()-]{5,28}$/.test(v), { message: 'err.phone' })
-    .transform((v) => v || null),
+  contactEmail,
+  contactPhone,
 });
 
 /**
@@ -231,14 +218,7 @@ export async function deleteMyAccount(db: Db, ctx: RequestContext, user: Session
 
 const restrictSchema = z
   .object({
-    email: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .max(254)
-      .optional()
-      .refine((v) => !v || z.email().safeParse(v).success, { message: 'err.email' })
-      .transform((v) => v || null),
+    email: contactEmail,
     feedback: z
       .string()
       .trim()

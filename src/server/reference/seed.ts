@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { AreaKind, Sector, UnitKind } from '../db/schema.ts';
+import * as q from './queries.ts';
 
 /** Where db/seeds lives: the project root is the working directory of every npm script. */
 export function seedsDir(): string {
@@ -61,32 +61,9 @@ export async function seedReferenceData(db: Db): Promise<{ units: number; areas:
   // adding missing days without overwriting an edit, and a day an admin deleted stays deleted.
   const holidaysVersion = `seed:holidays:${createHash('sha256').update(fs.readFileSync(path.join(seedsDir(), 'holidays.csv'))).digest('hex').slice(0, 16)}`;
   await db.transaction().execute(async (trx) => {
-    const fresh = await trx
-      .insertInto('job_runs')
-      .values({ name: holidaysVersion, run_on: '2000-01-01' })
-      .onConflict((oc) => oc.columns(['name', 'run_on']).doNothing())
-      .returning('name')
-      .executeTakeFirst();
-    if (fresh) await trx.insertInto('holidays').values(holidays).onConflict((oc) => oc.column('date').doNothing()).execute();
-    await trx
-      .insertInto('units')
-      .values(units)
-      .onConflict((oc) =>
-        oc.column('short_name').doUpdateSet({
-          name: sql`excluded.name`,
-          sector: sql`excluded.sector`,
-          kind: sql`excluded.kind`,
-          slug: sql`excluded.slug`,
-        }),
-      )
-      .execute();
-    await trx
-      .insertInto('areas')
-      .values(areas)
-      .onConflict((oc) =>
-        oc.column('code').doUpdateSet({ name: sql`excluded.name`, kind: sql`excluded.kind`, kecamatan_code: sql`excluded.kecamatan_code` }),
-      )
-      .execute();
+    if (await q.claimSeedVersion(trx, holidaysVersion)) await q.insertMissingHolidays(trx, holidays);
+    await q.upsertUnits(trx, units);
+    await q.upsertAreas(trx, areas);
   });
   return { units: units.length, areas: areas.length, holidays: holidays.length };
 }

@@ -1,10 +1,8 @@
 import type { Db } from '../db/index.ts';
+import * as q from './queries.ts';
 
 /** Counts shown on the home page. */
 export async function referenceCounts(db: Db): Promise<{ units: number; areas: number }> {
-  const [u, a] = await Promise.all([
-    db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('n')).where('active', '=', true).executeTakeFirstOrThrow(),
-    db.selectFrom('areas').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '!=', 'kecamatan').executeTakeFirstOrThrow(),
-  ]);
-  return { units: Number(u.n), areas: Number(a.n) };
+  const [units, areas] = await Promise.all([q.countActiveUnits(db), q.countAreasBelowKecamatan(db)]);
+  return { units, areas };
 }

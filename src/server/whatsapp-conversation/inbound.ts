@@ -7,6 +7,7 @@ import { hit, RATE_RULES } from '../rate-limit/service.ts';
 import { converse, CONVERSATION_TTL_MS, enqueueReply, type ConversationDeps, type InboundMessage } from './conversation.ts';
 import { waIdToE164 } from '../whatsapp/phone.ts';
 import * as q from '../whatsapp/queries.ts';
+import * as cq from './queries.ts';
 
 const MAX_INBOX_ATTEMPTS = 5;
 
@@ -57,7 +58,7 @@ async function handleMessage(deps: ConversationDeps, row: InboxRow, now: Date): 
   const phone = waIdToE164(row.wa_from);
   if (!phone) return;
   await q.touchContact(db, { phone, wa_id: row.wa_from, profile_name: row.contact_name, at: row.sent_at });
-  const contact = (await db.selectFrom('whatsapp_contacts').selectAll().where('phone', '=', phone).executeTakeFirst())!;
+  const contact = (await cq.selectContact(db, phone))!;
 
   const limit = await hit(db, [[RATE_RULES.whatsappPerNumber, phone]], now);
   if (!limit.ok) {
@@ -96,7 +97,7 @@ export async function processWhatsAppInbox(deps: ConversationDeps, now = new Dat
       } else {
         await handleMessage(deps, row, now);
         // handleMessage finishes the row in its own transaction, except for ignored rows.
-        await deps.db.updateTable('whatsapp_inbox').set({ status: 'done', processed_at: now }).where('id', '=', row.id).where('status', '=', 'processing').execute();
+        await cq.finishInboxIfProcessing(deps.db, row.id, now);
       }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sector } from '../../domain/vocabulary.ts';
 import type { Db } from '../db/index.ts';
-import { claimDue } from '../jobs/claim.ts';
+import { claimDue } from '../jobs/queries.ts';
 import type { NotifyChannels } from '../db/schema.ts';
 
 // ---- inbox

@@ -2,7 +2,8 @@ import type { APIRoute } from 'astro';
 import { witDate } from '../../../server/calendar/working-days.ts';
 import { measuresCsv } from '../../../server/evaluation/csv.ts';
 import { canExportEvaluation } from '../../../server/evaluation/permissions.ts';
-import { ensureFresh, parsePeriod, periodEnd, periodLabel, recentPeriods, type PeriodKind } from '../../../server/evaluation/service.ts';
+import { ensureFresh } from '../../../server/evaluation/refresh.ts';
+import { parsePeriod, periodEnd, periodLabel, recentPeriods, type PeriodKind } from '../../../server/evaluation/service.ts';
 
 /**
  * Measures per unit and month or quarter, as CSV, for coordinators.

@@ -1,0 +1,90 @@
+import { isValidMonth } from '../../domain/dates.ts';
+import type { SessionUser } from '../accounts/sessions.ts';
+import type { Db } from '../db/index.ts';
+import { FEEDBACK_KINDS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
+import * as q from './queries.ts';
+
+/**
+ * The public board and lists: its query string, pages by cursor, similar items while typing,
+ * and a person's own feedback.
+ */
+
+// ---- lists
+
+export const BOARD_PAGE_SIZE = 20;
+
+export interface BoardQuery {
+  filter: q.BoardFilter;
+  sort: q.BoardSort;
+  after: q.BoardCursor | null;
+}
+
+function encodeCursor(c: q.BoardCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string | null): q.BoardCursor | null {
+  if (!s || s.length > 200) return null;
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as q.BoardCursor;
+    if (!Number.isSafeInteger(c.id) || !Number.isSafeInteger(c.v)) return null;
+    return { v: c.v, id: c.id };
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the board's state from URL parameters, ignoring anything malformed. */
+export function parseBoardQuery(sp: URLSearchParams): BoardQuery & { raw: Record<string, string> } {
+  const get = (k: string) => (sp.get(k) ?? '').trim();
+  const kind = FEEDBACK_KINDS.includes(get('jenis') as FeedbackKind) ? (get('jenis') as FeedbackKind) : undefined;
+  const status = HANDLING_STATUSES.includes(get('status') as HandlingStatus) ? (get('status') as HandlingStatus) : undefined;
+  const sector = SECTORS.includes(get('sektor') as Sector) ? (get('sektor') as Sector) : undefined;
+  const unitId = /^\d{1,9}$/.test(get('unit')) ? Number(get('unit')) : undefined;
+  const kecamatan = /^81\.71\.0\d$/.test(get('kecamatan')) ? get('kecamatan') : undefined;
+  const month = (s: string) => (isValidMonth(s) ? s : undefined);
+  const fromMonth = month(get('dari'));
+  const toMonth = month(get('sampai'));
+  // Months are WIT months: 00:00 WIT on the 1st is 15:00 UTC the day before.
+  const from = fromMonth ? new Date(Date.parse(`${fromMonth}-01T00:00:00+09:00`)) : undefined;
+  let to: Date | undefined;
+  if (toMonth) {
+    const [y, m] = toMonth.split('-').map(Number) as [number, number];
+    to = new Date(Date.parse(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01T00:00:00+09:00`));
+  }
+  const qText = get('q').slice(0, 200) || undefined;
+  const sort: q.BoardSort = get('urut') === 'dukungan' ? 'support' : get('urut') === 'terlama' ? 'waiting' : 'new';
+  const raw: Record<string, string> = {};
+  for (const [k, v] of sp.entries()) if (k !== 'setelah') raw[k] = v;
+  return { filter: { kind, status, sector, unitId, kecamatan, from, to, q: qText }, sort, after: decodeCursor(sp.get('setelah')), raw };
+}
+
+export async function listBoard(db: Db, query: BoardQuery) {
+  const rows = await q.selectBoardPage(db, query.filter, query.sort, query.after, BOARD_PAGE_SIZE + 1);
+  const items = rows.slice(0, BOARD_PAGE_SIZE);
+  const last = items.at(-1);
+  const next =
+    rows.length > BOARD_PAGE_SIZE && last
+      ? encodeCursor({ v: query.sort === 'support' ? last.support_count : last.created_us, id: last.id })
+      : null;
+  return { items, next };
+}
+
+export async function similarFeedback(db: Db, input: { title: string; unit?: string; area?: string; kecamatan?: string }) {
+  const title = input.title.trim().slice(0, 150);
+  if (title.length < 4) return [];
+  return q.selectSimilar(
+    db,
+    title,
+    {
+      unitId: /^\d{1,9}$/.test(input.unit ?? '') ? Number(input.unit) : undefined,
+      areaId: /^\d{1,9}$/.test(input.area ?? '') ? Number(input.area) : undefined,
+      kecamatan: /^81\.71\.0\d$/.test(input.kecamatan ?? '') ? input.kecamatan : undefined,
+    },
+    5,
+  );
+}
+
+export function myFeedback(db: Db, user: SessionUser) {
+  return q.selectByAuthor(db, user.id, 200);
+}
