@@ -60,9 +60,11 @@ export async function measureBudgets(db: Kysely<Database>, appDir: string, itera
       log(`  failed: ${(e as Error).message}`);
     }
   };
-  const feedback = await load('src/server/feedback/service.ts');
-  const evaluation = await load('src/server/evaluation/service.ts');
-  const forums = await load('src/server/forums/service.ts');
+  // A domain's use cases live in several modules (split by topic): gather the ones measured here.
+  const loadAll = async (...rels: string[]) => Object.assign({}, ...(await Promise.all(rels.map(load)))) as Record<string, AnyFn>;
+  const feedback = await loadAll('src/server/feedback/board.ts', 'src/server/feedback/submission.ts', 'src/server/feedback/tracking.ts');
+  const evaluation = await loadAll('src/server/evaluation/service.ts', 'src/server/evaluation/refresh.ts');
+  const forums = await loadAll('src/server/forums/service.ts', 'src/server/forums/schedule.ts');
   const registration = await load('src/server/forums/registration.ts');
   const accounts = await load('src/server/accounts/queries.ts');
   const config = await load('src/server/config.ts');

@@ -7,7 +7,7 @@
  *
  * 1. Throughput, closed loop (autocannon): one process directly, then N behind nginx, alternating,
  *    --runs rounds (3) of --seconds (5) per page (`/`, `/masukan`, `/masukan?q=jalan`).
- * 2. A session made on process 1 (sign-up over HTTP) is valid on every process (`/akun` shows the
+ * 2. A session made on process 1 (sign-up over HTTP: the form, then the emailed link) is valid on every process (`/akun` shows the
  *    account's name on each).
  * 3. No overbooking: --racers residents (24) register at once for a forum with 5 free seats, their
  *    requests spread over the processes; exactly 5 get a seat, the rest are waitlisted, and the
@@ -205,12 +205,21 @@ async function main() {
     }
   }
 
-  // ---- 2. a session made on process 1 is valid on every process
+  // ---- 2. a session made on process 1 is valid on every process: sign up there (the form, then
+  // the emailed link, read from the outbox), then open /akun on each process
+  const pool = newPool(databaseUrl, 2);
+  // Idle clients may outlive the cluster when a failed check stops the run early.
+  pool.on('error', () => {});
   const email = `multi.${Date.now()}@contoh.id`;
   const name = `Warga Proses ${Date.now() % 100000}`;
-  const signUp = await post(`${one}/daftar`, { displayName: name, email, password: 'Cakalang-Fufu 7c1e9a' });
+  const asked = await post(`${one}/daftar`, { displayName: name, email, password: 'Cakalang-Fufu 7c1e9a' });
+  check(asked.status === 303, `sign-up form on process 1 answers 303 (got ${asked.status})`);
+  const mail = (await pool.query(`select text_body from outbox where to_email = $1 and template = 'sign_up' order by id desc limit 1`, [email])).rows[0] as { text_body: string } | undefined;
+  const token = mail ? /\/daftar\/([a-z2-7]{32})(?![a-z2-7])/.exec(mail.text_body)?.[1] : undefined;
+  check(!!token, 'the sign-up email with its link is in the outbox');
+  const signUp = await post(`${one}/daftar/${token ?? 'none'}`, {});
   const cookie = signUp.setCookie.map((c) => c.split(';')[0]!).find((c) => c.includes('bd_session'));
-  check(signUp.status === 303 && !!cookie, `sign-up on process 1 answers 303 with a session cookie (got ${signUp.status})`);
+  check(signUp.status === 303 && !!cookie, `the link, confirmed on process 1, answers 303 with a session cookie (got ${signUp.status})`);
   for (const p of ports) {
     const r = await fetch(`http://127.0.0.1:${p}/akun`, { headers: { cookie: cookie ?? '' }, redirect: 'manual' });
     const html = await r.text();
@@ -218,7 +227,6 @@ async function main() {
   }
 
   // ---- 3. seats race across the processes
-  const pool = newPool(databaseUrl, 2);
   const forum = (await pool.query(`select id, slug, resident_taken from forums where status = 'published' and starts_at > now() + interval '2 days' order by starts_at limit 1`)).rows[0] as { id: number; slug: string; resident_taken: number } | undefined;
   if (!forum) throw new Error('the demo data set has no published forum in the future');
   // A throwaway database: open registration now, with exactly FREE_SEATS resident seats left.

@@ -604,6 +604,11 @@ async function main() {
     process.exitCode = 1;
     log(`--strict: wrong answers in ${bad.map((sc) => `(${sc.key}) ${JSON.stringify(sc.result!.status)} errors ${JSON.stringify(sc.result!.errors)} bad bodies ${sc.result!.badBody}`).join('; ')}`);
   }
+  const brokenBudgets = budgets.filter((b) => b.error);
+  if (args.strict && brokenBudgets.length) {
+    process.exitCode = 1;
+    log(`--strict: budget cases that did not run: ${brokenBudgets.map((b) => `${b.title}: ${b.error}`).join('; ')}`);
+  }
   if (args.strict && ONLY.has('http') && !scenarios.some((sc) => sc.result?.completed)) {
     process.exitCode = 1;
     log('--strict: no HTTP scenario ran');
