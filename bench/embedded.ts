@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KIND_ORDER, SEARCH_TERMS, SECTOR_ORDER } from './corpus.ts';
-import { log, machineInfo, ms, ROOT, summarize, type Summary } from './lib.ts';
+import { log, machineInfo, ms, rng, ROOT, summarize, type Summary } from './lib.ts';
 import { openLoop, type LoadResult } from './load.ts';
 
 const { values: args } = parseArgs({
@@ -62,16 +62,6 @@ const BUDGET = { reopenMs: 2000, p99Ms: 100, rssMiB: 768 };
 const KECAMATAN = ['81.71.01', '81.71.02', '81.71.03', '81.71.04', '81.71.05'];
 const STATUSES = ['received', 'assigned', 'in_progress', 'responded', 'resolved', 'closed'];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The request mix, the same sequence for every run: 35% the newest board, 35% random filters

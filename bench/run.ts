@@ -48,7 +48,7 @@ import { type CeilingResult, ceilingReport, measureCeilings } from './ceiling.ts
 import { type BudgetCase, measureBudgets } from './budgets.ts';
 import { generate } from './generate.ts';
 import { type LoadResult, openLoop, type Processes, waitForQuiet } from './load.ts';
-import { log, machineInfo, ms, newPool, ROOT, startCluster, stopCluster, type Summary, summarize } from './lib.ts';
+import { log, machineInfo, ms, newPool, rng, ROOT, startCluster, stopCluster, type Summary, summarize } from './lib.ts';
 
 const TARGETS = { boardP99: 50, searchP95: 25, jsGzipKb: 15 };
 const PAGE = 20; // BOARD_PAGE_SIZE in src/server/feedback/service.ts; the app asks for PAGE + 1 rows
@@ -96,17 +96,6 @@ const WARMUP = num(args.warmup, 10);
 /** `--only sql` needs no server: nothing is built or started, the SQL runs the work tree's queries from a copy. */
 const NEEDS_SERVER = ['http', 'js', 'saturation', 'ceiling'].some((k) => ONLY.has(k));
 
-/** Deterministic random numbers (mulberry32), so every run asks the same questions. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(20261127);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 let selectBoardPage: typeof import('../src/server/feedback/queries.ts').selectBoardPage;

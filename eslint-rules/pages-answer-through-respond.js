@@ -14,7 +14,7 @@
  * Exceptions are listed in the rule's options, each with the file and the reason it may differ:
  * `{ allow: [{ file: 'src/pages/keluar.ts', reason: '…' }] }`.
  */
-import path from 'node:path';
+import { allowListSchema, isAllowed } from './allow-list.js';
 
 const REFUSALS = new Set([400, 409, 422, 429]);
 
@@ -56,23 +56,7 @@ export default {
   meta: {
     type: 'problem',
     docs: { description: 'pages answer form posts through respond(): no refusal status or flash message written by hand' },
-    schema: [
-      {
-        type: 'object',
-        properties: {
-          allow: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: { file: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 10 } },
-              required: ['file', 'reason'],
-              additionalProperties: false,
-            },
-          },
-        },
-        additionalProperties: false,
-      },
-    ],
+    schema: allowListSchema('file'),
     messages: {
       status:
         'A refusal status ({{status}}) written by hand: answer the outcome with respond() (or refuse() when success stays on the page), which takes the status from the errors.',
@@ -81,15 +65,14 @@ export default {
     },
   },
   create(context) {
-    const relative = path.relative(context.cwd, context.filename).split(path.sep).join('/');
-    if ((context.options[0]?.allow ?? []).some((a) => a.file === relative)) return {};
+    if (isAllowed(context, 'file')) return {};
     return {
       AssignmentExpression(node) {
         if (!isAstroResponseStatus(node.left)) return;
         for (const status of literalRefusals(node.right)) context.report({ node, messageId: 'status', data: { status } });
       },
       NewExpression(node) {
-        if (!relative.endsWith('.astro')) return;
+        if (!context.filename.endsWith('.astro')) return;
         if (node.callee.type !== 'Identifier' || node.callee.name !== 'Response') return;
         const init = node.arguments[1];
         if (init?.type !== 'ObjectExpression') return;

@@ -8,7 +8,7 @@
  * Exceptions are explicit: the option `allow` lists files or folders (a path relative to the
  * project root; a folder ends with '/') each with the reason it may build SQL itself.
  */
-import path from 'node:path';
+import { allowListSchema, isAllowed, relativePath } from './allow-list.js';
 
 const BUILDERS = new Set(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto']);
 
@@ -24,33 +24,14 @@ export default {
   meta: {
     type: 'problem',
     docs: { description: "keep SQL in each domain's queries module" },
-    schema: [
-      {
-        type: 'object',
-        properties: {
-          allow: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: { path: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 10 } },
-              required: ['path', 'reason'],
-              additionalProperties: false,
-            },
-          },
-        },
-        additionalProperties: false,
-      },
-    ],
+    schema: allowListSchema('path'),
     messages: {
       builder: "'{{name}}' builds SQL: move it into the domain's queries.ts (or queries/) and call it by name.",
       template: "A sql template builds SQL: move it into the domain's queries.ts (or queries/) and call it by name.",
     },
   },
   create(context) {
-    const rel = path.relative(context.cwd, context.filename).split(path.sep).join('/');
-    if (isQueriesModule(rel)) return {};
-    const allowed = (context.options[0]?.allow ?? []).some((a) => (a.path.endsWith('/') ? rel.startsWith(a.path) : rel === a.path));
-    if (allowed) return {};
+    if (isQueriesModule(relativePath(context)) || isAllowed(context, 'path')) return {};
     return {
       CallExpression(node) {
         const callee = node.callee;
