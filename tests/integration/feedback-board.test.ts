@@ -393,6 +393,24 @@ describeEachDb('public board', (get) => {
         }),
       ).toEqual([]);
     });
+
+    it('tolerates a misspelt word: the other words find the recent item, the trigrams rank it', async () => {
+      const ids = (await similarFeedback(db(), { title: 'Jalan rusak parah di depan SD Negri 5 Ambon', unit: String(pupr) })).map((x) => x.id);
+      expect(ids).toEqual([same.feedbackId]);
+    });
+
+    it('in the chosen area it also finds another unit\'s item that has every word typed; without the area, not', async () => {
+      const benteng = await areaByName(db(), 'Benteng');
+      const there = await submitPublished(db(), mod.actor, {
+        unit: String(dishub),
+        area: String(benteng.id),
+        title: 'Halte angkot Benteng rusak dan atapnya bocor',
+      });
+      const typed = 'Atap halte angkot Benteng bocor, rusak';
+      const withArea = (await similarFeedback(db(), { title: typed, unit: String(pupr), area: String(benteng.id) })).map((x) => x.id);
+      expect(withArea).toEqual([there.feedbackId]);
+      expect(await similarFeedback(db(), { title: typed, unit: String(pupr) })).toEqual([]);
+    });
   });
 
   describe('paging (45 items of one unit)', () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { workingDayDeadline } from '../../src/server/calendar/working-days.ts';
 import { getPublicFeedback } from '../../src/server/feedback/service.ts';
 import { runHandlingAction } from '../../src/server/handling/actions.ts';
-import { getForHandling } from '../../src/server/handling/service.ts';
+import { getForHandling, listInbox } from '../../src/server/handling/service.ts';
 import { runModerationAction } from '../../src/server/moderation/actions.ts';
 import { listOverdue, rejectFeedback } from '../../src/server/moderation/service.ts';
 import { describeEachDb } from '../support/db.ts';
@@ -14,6 +14,7 @@ import {
   feedbackRow,
   handCtx,
   holidays,
+  insertFeedbackRow,
   modCtx,
   outboxTo,
   person,
@@ -294,6 +295,21 @@ describeEachDb('moderation triage', (get) => {
       const f = await submitAssigned(db(), mod, unitA, {}, wit('2026-03-13T10:00'));
       expect((await listOverdue(db(), wit('2026-03-27T23:00'))).map((o) => o.id)).not.toContain(f.id);
       expect((await listOverdue(db(), wit('2026-03-28T00:00'))).map((o) => o.id)).toContain(f.id);
+    });
+
+    it('the longest overdue first, pending and unanswered items together; the inbox\'s overdue filter likewise', async () => {
+      const day = (d: string) => wit(`2020-01-${d}T10:00`);
+      const row = (created: string, o: Parameters<typeof insertFeedbackRow>[1]) =>
+        insertFeedbackRow(db(), { unit_id: unitA, moderation_state: 'published', status: 'assigned', created_at: wit(`2019-12-${created}T10:00`), ...o });
+      // Created in the order a, b, c, d; due in the order b, d, c, a.
+      const a = await row('01', { answer_due_at: day('04') });
+      const b = await row('02', { answer_due_at: day('01') });
+      const c = await row('03', { answer_due_at: day('03'), status: 'reopened' });
+      const d = await row('04', { moderation_state: 'pending', status: 'received', verify_due_at: day('02') });
+      const mine = (ids: number[]) => ids.filter((id) => [a, b, c, d].includes(id));
+      const now = wit('2020-02-03T10:00');
+      expect(mine((await listOverdue(db(), now)).map((o) => o.id))).toEqual([b, d, c, a]);
+      expect(mine((await listInbox(db(), mod.user, { overdue: true, unitId: unitA }, now)).map((o) => o.id))).toEqual([b, c, a]);
     });
 
     // BUG: selectOverdue's answer branch does not look at moderation_state, and rejectFeedback

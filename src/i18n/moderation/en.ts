@@ -19,6 +19,7 @@ export const en: Messages<typeof id> = {
   'err.rejectedItem': 'This feedback has been rejected.',
   'mod.filters': 'Filter the queue',
   'mod.overdueOnly': 'Overdue only',
+  'mod.overdueOrder': 'Sorted by how long they are overdue, longest first.',
   'mod.due': 'Verify by: {date}',
   'mod.overdue': 'Overdue',
   'mod.actions': 'Actions',

@@ -20,6 +20,7 @@ export const id = {
   'err.rejectedItem': 'Masukan ini sudah ditolak.',
   'mod.filters': 'Saring antrean',
   'mod.overdueOnly': 'Hanya yang lewat tenggat',
+  'mod.overdueOrder': 'Diurutkan dari yang paling lama melewati tenggat.',
   'mod.due': 'Tenggat verifikasi: {date}',
   'mod.overdue': 'Lewat tenggat',
   'mod.actions': 'Tindakan',

@@ -70,19 +70,40 @@ export async function listBoard(db: Db, query: BoardQuery) {
   return { items, next };
 }
 
+/** Words of the typed title looked up, and how many items each read considers; see the queries. */
+const SIMILAR_WORDS = 8;
+const SIMILAR_RECENT_WINDOW = 2000;
+const SIMILAR_ALL_WORDS_SAMPLE = 50;
+const SIMILAR_SHOWN = 5;
+
+/**
+ * Published feedback with a title like the one being typed, for the form's "already reported?"
+ * hint: the most similar of (1) recent items in the same unit (or kecamatan, or city) sharing a
+ * word with it and (2) items of the same unit, area or kecamatan having all its words. Both
+ * reads are bounded, so the hint costs the same on a million items as on a hundred.
+ */
 export async function similarFeedback(db: Db, input: { title: string; unit?: string; area?: string; kecamatan?: string }) {
   const title = input.title.trim().slice(0, 150);
   if (title.length < 4) return [];
-  return q.selectSimilar(
-    db,
-    title,
-    {
-      unitId: /^\d{1,9}$/.test(input.unit ?? '') ? Number(input.unit) : undefined,
-      areaId: /^\d{1,9}$/.test(input.area ?? '') ? Number(input.area) : undefined,
-      kecamatan: /^81\.71\.0\d$/.test(input.kecamatan ?? '') ? input.kecamatan : undefined,
-    },
-    5,
-  );
+  // Lexemes go into a tsquery: plain words (letters and digits) only. Words of one or two
+  // letters ("di", "ke": the Indonesian configuration keeps them) would match most titles.
+  const lexemes = (await q.selectTitleLexemes(db, title, SIMILAR_WORDS * 2)).filter((w) => /^[\p{L}\p{N}]{3,}$/u.test(w)).slice(0, SIMILAR_WORDS);
+  if (lexemes.length === 0) return [];
+  const scope = {
+    unitId: /^\d{1,9}$/.test(input.unit ?? '') ? Number(input.unit) : undefined,
+    areaId: /^\d{1,9}$/.test(input.area ?? '') ? Number(input.area) : undefined,
+    kecamatan: /^81\.71\.0\d$/.test(input.kecamatan ?? '') ? input.kecamatan : undefined,
+  };
+  const recent = await q.selectSimilarRecent(db, title, lexemes, scope, SIMILAR_RECENT_WINDOW, SIMILAR_SHOWN);
+  const allWords = await db.transaction().execute(async (trx) => {
+    await q.bitmapScansOnly(trx);
+    return q.selectSimilarAllWords(trx, title, lexemes, scope, SIMILAR_ALL_WORDS_SAMPLE, SIMILAR_SHOWN);
+  });
+  const seen = new Set<number>();
+  return [...recent, ...allWords]
+    .sort((a, b) => b.score - a.score || b.id - a.id)
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .slice(0, SIMILAR_SHOWN);
 }
 
 export function myFeedback(db: Db, user: SessionUser) {

@@ -435,30 +435,25 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
 }
 
 /**
- * Similar published feedback by title (trigram), within the same unit or area when given: the
- * most similar first, then the newest. The inner query reads titles in order of trigram distance
- * (`<->`, 1 − similarity) through the GiST index and stops after `NEAREST` rows, instead of
- * collecting every title above the threshold (on a million repetitive titles, over 100,000) and
- * sorting them; the outer query orders those by similarity and id. When more than `NEAREST`
- * titles are equally similar to the one typed, which of them are shown is not defined.
+ * The words of a typed title as the board's search index stores them for titles (Indonesian
+ * stemming, stop words dropped), longest first: the similar-feedback suggestion looks up
+ * candidates by these.
  */
-const NEAREST = 50;
-export function selectSimilar(db: Db, title: string, opts: { unitId?: number; areaId?: number; kecamatan?: string }, limit: number) {
-  let nearest = db
-    .selectFrom('feedback')
-    .select(['feedback.id', sql<number>`similarity(feedback.title, ${title})`.as('score')])
-    .where('feedback.moderation_state', '=', 'published')
-    .where('feedback.confidential', '=', false)
-    .where(sql<SqlBool>`feedback.title % ${title}`);
-  const scope = [
-    opts.unitId ? sql<SqlBool>`feedback.unit_id = ${opts.unitId}` : null,
-    opts.areaId ? sql<SqlBool>`feedback.area_id = ${opts.areaId}` : null,
-    opts.kecamatan ? sql<SqlBool>`feedback.kecamatan_code = ${opts.kecamatan}` : null,
-  ].filter((x): x is ReturnType<typeof sql<SqlBool>> => x !== null);
-  if (scope.length) nearest = nearest.where((eb) => eb.or(scope));
+export async function selectTitleLexemes(db: Db, title: string, max: number): Promise<string[]> {
+  const r = await sql<{ lexeme: string }>`
+    select lexeme from unnest(to_tsvector('indonesian', ${title})) order by length(lexeme) desc, lexeme limit ${max}`.execute(db);
+  return r.rows.map((x) => x.lexeme);
+}
+
+export interface SimilarScope {
+  unitId?: number;
+  areaId?: number;
+  kecamatan?: string;
+}
+
+function similarRows(db: Db, title: string) {
   return db
-    .selectFrom(nearest.orderBy(sql`feedback.title <-> ${title}`).limit(Math.max(NEAREST, limit)).as('near'))
-    .innerJoin('feedback', 'feedback.id', 'near.id')
+    .selectFrom('feedback')
     .leftJoin('units', 'units.id', 'feedback.unit_id')
     .select([
       'feedback.id',
@@ -468,12 +463,66 @@ export function selectSimilar(db: Db, title: string, opts: { unitId?: number; ar
       'feedback.kind',
       'feedback.created_at',
       'units.short_name as unit_short_name',
-      'near.score',
+      sql<number>`similarity(feedback.title, ${title})`.as('score'),
     ])
-    .orderBy('near.score', 'desc')
-    .orderBy('feedback.id', 'desc')
+    .where(sql<SqlBool>`feedback.title % ${title}`);
+}
+
+/** A tsquery of title words (weight A in feedback.search), joined by `|` or `&`. */
+const titleWords = (lexemes: string[], op: '|' | '&') => sql<string>`to_tsquery('simple', ${lexemes.map((w) => `${w}:A`).join(` ${op} `)})`;
+
+/**
+ * Similar feedback among the newest `window` public items of the unit (else the kecamatan, else
+ * the city): those whose title shares a word with the one typed and is trigram-similar to it
+ * (`%`, pg_trgm's threshold), the most similar first. Reads `window` rows of a board index.
+ */
+export function selectSimilarRecent(db: Db, title: string, lexemes: string[], scope: SimilarScope, window: number, limit: number) {
+  let recent = db
+    .selectFrom('feedback')
+    .select(['feedback.id', 'feedback.title', 'feedback.status', 'feedback.support_count', 'feedback.kind', 'feedback.created_at', 'feedback.unit_id', 'feedback.search'])
+    .where('feedback.moderation_state', '=', 'published')
+    .where('feedback.confidential', '=', false);
+  if (scope.unitId) recent = recent.where('feedback.unit_id', '=', scope.unitId);
+  else if (scope.kecamatan) recent = recent.where('feedback.kecamatan_code', '=', scope.kecamatan);
+  return db
+    .selectFrom(recent.orderBy('feedback.created_at', 'desc').orderBy('feedback.id', 'desc').limit(window).as('r'))
+    .leftJoin('units', 'units.id', 'r.unit_id')
+    .select(['r.id', 'r.title', 'r.status', 'r.support_count', 'r.kind', 'r.created_at', 'units.short_name as unit_short_name', sql<number>`similarity(r.title, ${title})`.as('score')])
+    .where(sql<SqlBool>`r.search @@ ${titleWords(lexemes, '|')}`)
+    .where(sql<SqlBool>`r.title % ${title}`)
+    .orderBy('score', 'desc')
+    .orderBy('r.id', 'desc')
     .limit(limit)
     .execute();
+}
+
+/**
+ * Similar feedback among public items of the unit, area or kecamatan (any of those given) whose
+ * title has every word typed: up to `sample` of them in table order, not newest first, so that
+ * the read stops after `sample` rows. Run it after `bitmapScansOnly`: then it is read through the
+ * search GIN index, whose intersection of the words' posting lists is cheap however common each
+ * word is, and never by walking a table or index in the hope of meeting matches soon (when
+ * common words rarely occur together, that walk read the whole table).
+ */
+export function selectSimilarAllWords(db: Db, title: string, lexemes: string[], scope: SimilarScope, sample: number, limit: number) {
+  let ids = db
+    .selectFrom('feedback')
+    .select('feedback.id')
+    .where('feedback.moderation_state', '=', 'published')
+    .where('feedback.confidential', '=', false)
+    .where(sql<SqlBool>`feedback.search @@ ${titleWords(lexemes, '&')}`);
+  const any = [
+    scope.unitId ? sql<SqlBool>`feedback.unit_id = ${scope.unitId}` : null,
+    scope.areaId ? sql<SqlBool>`feedback.area_id = ${scope.areaId}` : null,
+    scope.kecamatan ? sql<SqlBool>`feedback.kecamatan_code = ${scope.kecamatan}` : null,
+  ].filter((x): x is ReturnType<typeof sql<SqlBool>> => x !== null);
+  if (any.length) ids = ids.where((eb) => eb.or(any));
+  return similarRows(db, title).where('feedback.id', 'in', ids.limit(sample)).orderBy('score', 'desc').orderBy('feedback.id', 'desc').limit(limit).execute();
+}
+
+/** Within the calling transaction, the planner may read tables through bitmap scans only. */
+export async function bitmapScansOnly(db: Db) {
+  await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)`.execute(db);
 }
 
 export function selectByAuthor(db: Db, userId: string, limit: number) {
