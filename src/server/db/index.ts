@@ -112,7 +112,7 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    let holder = '';
+    let holder: string;
     try {
       holder = fs.readFileSync(lockFile, 'utf8');
     } catch (e) {
