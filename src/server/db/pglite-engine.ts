@@ -32,10 +32,11 @@ export async function openPGlite(dir: string | undefined): Promise<PGlite> {
  * compiler (Liftoff), then recompiles the functions that get hot with its optimizing compiler
  * (TurboFan) on background threads, and that recompilation (postgres's big functions: the
  * parser, the executor's interpreter) needs about 500 MB of transient memory within the first
- * seconds: measured on the city data set (bench/embedded.ts), the process peaked at ~900-980 MB
- * with it and at ~300 MB (idle) to ~470-600 MB (under load) without it, while the server's CPU
- * per request stayed the same (8-10 ms: rendering dominates, not the database). So the
- * embedded database runs on baseline code only. The flags are process-wide and read when a
+ * seconds: on the city data set (bench/embedded.ts) the process peaked at ~910-970 MB with it
+ * and at ~300 MB idle, 555-651 MB under load, without it (the budget is 768 MB), for ~1-1.5 ms
+ * more CPU per board or search request (8.7-9.2 ms against 7.3-8.2: rendering dominates;
+ * bench/results/2026-12-05-embedded-city-helper.md). So the embedded database runs on
+ * baseline code only. The flags are process-wide and read when a
  * WebAssembly module is compiled, so they are set before PGlite compiles its module (V8 calls
  * changing flags after start-up unsupported in general; these take effect, as the benchmark
  * shows). Other WebAssembly in the process would run on baseline code too (correct, slower);
