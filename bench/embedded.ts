@@ -19,7 +19,11 @@
  *
  * Options: --scale demo|city (required), --modes main,worker, --runs 3, --rate 50,
  * --duration 30 (s per run), --warmup 5 (s), --count 50000 (city), --port 4606, --build,
- * --keep (keep the data folder). Results: bench/results/<date>-embedded-<scale>.md and .json.
+ * --keep (keep the data folder), --data-dir DIR (measure a copy of an existing DATA_DIR made
+ * by an earlier --keep run instead of generating one: city data takes minutes), --app DIR
+ * (serve another built copy of the app, e.g. a baseline: a folder with dist/, server/, src/,
+ * db/ and a node_modules link), --label NAME. Results:
+ * bench/results/<date>-embedded-<scale>[-NAME].md and .json.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +46,10 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '4606' },
     build: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    app: { type: 'string' },
+    label: { type: 'string' },
+    'node-flags': { type: 'string' },
   },
 });
 const SCALE = args.scale;
@@ -57,6 +65,9 @@ const DURATION = Number(args.duration);
 const WARMUP = Number(args.warmup);
 const COUNT = Number(args.count.replaceAll('_', ''));
 const PORT = Number(args.port);
+const APP = args.app ? path.resolve(args.app) : ROOT;
+const NODE_FLAGS = (args['node-flags'] ?? '').split(' ').filter(Boolean);
+const LABEL = args.label ? `-${args.label}` : '';
 const BUDGET = { reopenMs: 2000, p99Ms: 100, rssMiB: 768 };
 
 const KECAMATAN = ['81.71.01', '81.71.02', '81.71.03', '81.71.04', '81.71.05'];
@@ -159,8 +170,8 @@ async function measure(dataDir: string, mode: string, run: number): Promise<Run>
   const loadavgBefore = os.loadavg().map((v) => Number(v.toFixed(2)));
   const base = `http://127.0.0.1:${PORT}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['server/main.ts'], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...NODE_FLAGS, 'server/main.ts'], {
+    cwd: APP,
     env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PGLITE_MODE: mode, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
     stdio: ['ignore', out, out],
   });
@@ -234,15 +245,22 @@ async function main(): Promise<void> {
     log('astro build');
     execFileSync(path.join(ROOT, 'node_modules/.bin/astro'), ['build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  if (!fs.existsSync(path.join(ROOT, 'dist/server/entry.mjs'))) throw new Error('dist/server/entry.mjs is missing: run `astro build` first, or pass --build');
+  if (!fs.existsSync(path.join(APP, 'dist/server/entry.mjs'))) throw new Error(`${path.join(APP, 'dist/server/entry.mjs')} is missing: run \`astro build\` first, or pass --build`);
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `baku-embedded-${SCALE}-`));
   const started = new Date();
-  log(`fresh data folder ${dataDir}`);
   const tData = performance.now();
-  if (SCALE === 'demo') {
+  if (args['data-dir']) {
+    const source = path.resolve(args['data-dir']);
+    if (!fs.existsSync(path.join(source, 'pglite'))) throw new Error(`${source} holds no pglite folder`);
+    if (fs.existsSync(path.join(source, 'pglite.pid'))) throw new Error(`${source} is locked (pglite.pid): stop the server using it first`);
+    fs.cpSync(source, dataDir, { recursive: true });
+    log(`copy of ${source} in ${dataDir}`);
+  } else if (SCALE === 'demo') {
+    log(`fresh data folder ${dataDir}`);
     runNode('scripts/demo.ts', [], { DATA_DIR: dataDir, DATABASE_URL: '' });
   } else {
+    log(`fresh data folder ${dataDir}`);
     runNode('scripts/db-migrate.ts', [], { DATA_DIR: dataDir, DATABASE_URL: '' });
     const tGen = performance.now();
     runNode('bench/generate.ts', ['--data-dir', dataDir, '--count', String(COUNT), '--chunk', '10000'], { DATABASE_URL: '' });
@@ -269,7 +287,8 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    if (!args.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (args.keep) log(`data folder kept: ${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -287,7 +306,7 @@ async function countItems(dataDir: string): Promise<number> {
 
 function report(r: { started: Date; dataDir: string; dataSeconds: number; dataMiB: number; items: number; runs: Run[] }, partial: boolean): void {
   const date = r.started.toISOString().slice(0, 10);
-  const base = path.join(ROOT, 'bench/results', `${date}-embedded-${SCALE}`);
+  const base = path.join(ROOT, 'bench/results', `${date}-embedded-${SCALE}${LABEL}`);
   const m = machineInfo();
   const perMode = MODES.filter((mode) => r.runs.some((x) => x.mode === mode)).map((mode) => {
     const rs = r.runs.filter((x) => x.mode === mode);
@@ -312,9 +331,9 @@ function report(r: { started: Date; dataDir: string; dataSeconds: number; dataMi
   const lines: string[] = [];
   lines.push(`# Embedded database (PGlite) benchmark: ${SCALE}`);
   lines.push('');
-  lines.push(`Run ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`node bench/embedded.ts --scale ${SCALE}${RUNS !== 3 ? ` --runs ${RUNS}` : ''}${DURATION !== 30 ? ` --duration ${DURATION}` : ''}\`.`);
+  lines.push(`Run ${r.started.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`node bench/embedded.ts --scale ${SCALE}${args['data-dir'] ? ' --data-dir …' : ''}${args.app ? ' --app …' : ''}${RUNS !== 3 ? ` --runs ${RUNS}` : ''}${DURATION !== 30 ? ` --duration ${DURATION}` : ''}\`.`);
   lines.push(
-    `Data: ${SCALE === 'demo' ? `\`npm run demo\`'s data set (${r.items.toLocaleString('en')} items)` : `${r.items.toLocaleString('en')} generated items (bench/generate.ts --data-dir)`} on a fresh data folder, created in ${r.dataSeconds.toFixed(0)} s; ${r.dataMiB.toFixed(0)} MiB on disk.`,
+    `Data: ${SCALE === 'demo' ? `\`npm run demo\`'s data set (${r.items.toLocaleString('en')} items)` : `${r.items.toLocaleString('en')} generated items (bench/generate.ts --data-dir)`} on ${args['data-dir'] ? 'a copy of an existing data folder, copied' : 'a fresh data folder, created'} in ${r.dataSeconds.toFixed(0)} s; ${r.dataMiB.toFixed(0)} MiB on disk.`,
   );
   lines.push(`Machine: ${m.nproc} × ${m.cpu}, ${m.memGiB} GiB, Node ${m.node}, ${m.kernel}. Server: \`node server/main.ts\`, NODE_ENV=production, LOG_LEVEL=warn; load generator on the same machine.`);
   lines.push(

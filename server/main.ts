@@ -26,24 +26,32 @@ try {
 }
 
 const { initApp, closeApp } = await import('../src/server/app.ts');
+// The database opens (in worker mode on its own thread) while the rest of the server and
+// Astro's handler load: both are on the way to the first answer. Nothing is served before
+// both are ready; a failure is reported below.
+const databaseReady = initApp();
+databaseReady.catch(() => {});
 const { securityHeaders } = await import('../src/server/http/security-headers.ts');
 const { startWorker } = await import('../src/server/worker.ts');
 const { gracefulCloser } = await import('../src/server/http/graceful-close.ts');
 const { handleOneClickUnsubscribe } = await import('../src/server/alerts/one-click.ts');
 const { deliver } = await import('../src/server/http/delivery.ts');
 
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const entry = path.join(root, 'dist/server/entry.mjs');
+const loading = import(pathToFileURL(entry).href) as Promise<{
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+}>;
+loading.catch(() => {}); // awaited below; a failure is reported there
+
 try {
-  await initApp();
+  await databaseReady;
 } catch (e) {
   log.error('database start failed', { error: e });
   process.exit(1);
 }
 
-process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-const entry = path.join(root, 'dist/server/entry.mjs');
-const { handler } = (await import(pathToFileURL(entry).href)) as {
-  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
-};
+const { handler } = await loading;
 // Static files from memory (precompressed, hashed ones cached for a year), pages compressed.
 const respond = deliver(root, handler);
 

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../src/server/db/index.ts';
+import { lockDataDir, openDb } from '../../src/server/db/index.ts';
 import { DB_KINDS } from '../support/db.ts';
 import { createEmptyDb, type EmptyDb } from '../support/empty-db.ts';
 
@@ -65,6 +66,36 @@ describe('openDb (embedded PGlite)', () => {
       } finally {
         fs.rmSync(path.join(dir, 'pglite.pid'), { force: true });
       }
+    });
+
+    it('a process that exits without closing (the forced exit after 10 s) leaves no lock behind', () => {
+      const lockFile = path.join(dir, 'pglite.pid');
+      const script = `const { lockDataDir } = await import(${JSON.stringify(path.resolve('src/server/db/index.ts'))}); lockDataDir(${JSON.stringify(dir)}); const fs = await import('node:fs'); process.stdout.write(fs.readFileSync(${JSON.stringify(lockFile)}, 'utf8')); process.exit(1);`;
+      let childPid = '';
+      try {
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      } catch (e) {
+        childPid = (e as { stdout: string; status: number }).stdout;
+        expect((e as { status: number }).status).toBe(1);
+      }
+      expect(Number(childPid)).toBeGreaterThan(0);
+      expect(fs.existsSync(lockFile)).toBe(false);
+    });
+
+    it('refuses a second lock while the first holder is alive, and allows it once released', () => {
+      const other = process.ppid;
+      const lockFile = path.join(dir, 'pglite.pid');
+      fs.writeFileSync(lockFile, String(other));
+      try {
+        expect(() => lockDataDir(dir)).toThrow(new RegExp(`in use by process ${other}`));
+        expect(fs.readFileSync(lockFile, 'utf8')).toBe(String(other));
+      } finally {
+        fs.rmSync(lockFile, { force: true });
+      }
+      const release = lockDataDir(dir);
+      expect(fs.readFileSync(lockFile, 'utf8')).toBe(String(process.pid));
+      release();
+      expect(fs.existsSync(lockFile)).toBe(false);
     });
 
     it('takes over the lock of a process that is gone', { timeout: SLOW }, async () => {

@@ -96,29 +96,52 @@ export function pgliteModeFromEnv(v: string | undefined): PgliteMode {
 
 /**
  * The embedded database is a single-process store: a second process opening the same
- * folder would corrupt it. A pid file refuses that with a clear message.
+ * folder would corrupt it. A pid file, created exclusively, refuses that with a clear message.
+ * A pid file left by a process that is gone (killed, or the forced exit after a shutdown that
+ * took too long) is taken over. The file is removed on close and, as a last resort, when the
+ * process exits by any other path (process.exit included); only a kill -9 or a crash of the
+ * machine leaves it behind, and the next start takes it over as above.
  */
 export function lockDataDir(dataDir: string): () => void {
   const lockFile = path.join(dataDir, 'pglite.pid');
-  try {
-    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
-    if (pid && pid !== process.pid && isAlive(pid)) {
+  const own = String(process.pid);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, own, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder: string;
+    try {
+      holder = fs.readFileSync(lockFile, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+      throw e;
+    }
+    const pid = Number(holder);
+    if (holder === own) break; // this process, reopening after a close that did not release
+    // An empty file is another process between creating and writing it (in use), unless it is
+    // older than that takes.
+    const starting = !holder && Date.now() - fs.statSync(lockFile).mtimeMs < 10_000;
+    if (starting || (pid && isAlive(pid)) || attempt >= 3) {
       throw new Error(
-        `The embedded database in ${dataDir} is in use by process ${pid}. ` +
+        `The embedded database in ${dataDir} is in use by process ${holder || '(starting)'}. ` +
           'Stop that process first, or set DATABASE_URL to use a PostgreSQL server that several processes can share.',
       );
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    fs.rmSync(lockFile, { force: true });
   }
-  fs.writeFileSync(lockFile, String(process.pid));
-  return () => {
+  const release = () => {
+    process.off('exit', release);
     try {
-      if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);
+      if (fs.readFileSync(lockFile, 'utf8') === own) fs.unlinkSync(lockFile);
     } catch {
       /* already gone */
     }
   };
+  process.on('exit', release);
+  return release;
 }
 
 function isAlive(pid: number): boolean {

@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 
 /** What the Kysely driver asks of the embedded database, in-process or across a thread. */
@@ -16,6 +17,7 @@ export const DATE_OID = 1082;
  * inside the worker (./pglite-worker.ts), so it imports nothing from the app.
  */
 export async function openPGlite(dir: string | undefined): Promise<PGlite> {
+  baselineWasmOnly();
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
@@ -23,6 +25,27 @@ export async function openPGlite(dir: string | undefined): Promise<PGlite> {
   const pglite = new PGlite({ dataDir: dir, extensions: { pg_trgm, btree_gin }, parsers: { [DATE_OID]: (v: string) => v } });
   await pglite.waitReady;
   return pglite;
+}
+
+/**
+ * PGlite's postgres is one 9 MB WebAssembly module. V8 first compiles it with its baseline
+ * compiler (Liftoff), then recompiles the functions that get hot with its optimizing compiler
+ * (TurboFan) on background threads, and that recompilation (postgres's big functions: the
+ * parser, the executor's interpreter) needs about 500 MB of transient memory within the first
+ * seconds: on the city data set (bench/embedded.ts) the process peaked at ~910-970 MB with it
+ * and at ~300 MB idle, 555-651 MB under load, without it (the budget is 768 MB), for ~1-1.5 ms
+ * more CPU per board or search request (8.7-9.2 ms against 7.3-8.2: rendering dominates;
+ * bench/results/2026-12-05-embedded-city-helper.md). So the embedded database runs on
+ * baseline code only. The flags are process-wide and read when a
+ * WebAssembly module is compiled, so they are set before PGlite compiles its module (V8 calls
+ * changing flags after start-up unsupported in general; these take effect, as the benchmark
+ * shows). Other WebAssembly in the process would run on baseline code too (correct, slower);
+ * the server has none where it matters (argon2 is a native addon).
+ */
+function baselineWasmOnly(): void {
+  v8.setFlagsFromString('--liftoff-only');
+  v8.setFlagsFromString('--no-wasm-tier-up');
+  v8.setFlagsFromString('--no-wasm-dynamic-tiering');
 }
 
 interface Job {
