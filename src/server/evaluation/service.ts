@@ -87,12 +87,12 @@ export async function periodSeries(db: Db, kind: PeriodKind, count: number, opts
 
 const PUBLIC_REFRESH_PAIRS = 200;
 
-/** The public scorecard of a unit: aggregates only. Null for an unknown slug. */
 /** Every unit, active or not: reference data, kept per process (the contract in ../reference/cache.ts). */
 function allUnits(db: Db): Promise<q.UnitInfo[]> {
   return cachedReference(db, 'evaluation.units', q.selectUnits);
 }
 
+/** The public scorecard of a unit: aggregates only. Null for an unknown slug. */
 export async function unitScorecard(db: Db, slug: string, now = new Date()) {
   const unit = (await allUnits(db)).find((u) => u.slug === slug);
   if (!unit) return null;
