@@ -108,6 +108,22 @@ export function selectForumList(db: Db, f: ForumListFilter) {
   return forumsWhere(db.selectFrom('forums').select(FORUM_LIST_COLUMNS), f).execute();
 }
 
+/**
+ * Forums for a listing with the short names of their units (`units`), in one statement instead of a
+ * second round trip per listing.
+ */
+export function selectForumListWithUnits(db: Db, f: ForumListFilter) {
+  return forumsWhere(
+    db
+      .selectFrom('forums')
+      .select(FORUM_LIST_COLUMNS)
+      .select(
+        sql<string[]>`array(select units.short_name from forum_units inner join units on units.id = forum_units.unit_id where forum_units.forum_id = forums.id)`.as('units'),
+      ),
+    f,
+  ).execute();
+}
+
 /** Forums with every column (the iCalendar feed). */
 export function selectForums(db: Db, f: ForumListFilter) {
   return forumsWhere(db.selectFrom('forums').select(FORUM_COLUMNS), f).execute();
@@ -125,16 +141,6 @@ function forumsWhere<O>(query: SelectQueryBuilder<Database, 'forums', O>, f: For
         : q.where((eb) => eb.or([eb('ends_at', '<=', now), eb('minutes_published_at', 'is not', null), eb('status', '=', 'closed')]));
   }
   return q.orderBy('starts_at', f.order).orderBy('id', f.order).limit(f.limit);
-}
-
-export function selectUnitsOfForums(db: Db, forumIds: number[]) {
-  if (!forumIds.length) return Promise.resolve([]);
-  return db
-    .selectFrom('forum_units')
-    .innerJoin('units', 'units.id', 'forum_units.unit_id')
-    .select(['forum_units.forum_id', 'units.short_name'])
-    .where('forum_units.forum_id', 'in', forumIds)
-    .execute();
 }
 
 /* ---------- registrations ---------- */
