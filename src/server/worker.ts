@@ -1,5 +1,6 @@
 import { deleteExpiredSessions } from './accounts/queries.ts';
 import { initApp } from './app.ts';
+import { analyzeChangedTables } from './db/autoanalyze.ts';
 import type { AppConfig } from './config.ts';
 import { log } from './log.ts';
 import { createTransport, deliverDueEmails } from './messaging/worker.ts';
@@ -15,7 +16,7 @@ import { runRetention } from './privacy/service.ts';
  * Background work of one process: process stored WhatsApp webhooks and deliver queued emails and
  * WhatsApp messages (every few seconds); close answered
  * feedback nobody replied to, send the daily overdue digest, forum reminders and surveys (every minute); prune expired
- * sessions and old rate-limit windows, anonymise old contact details and email bodies (hourly); email alerts are matched and sent every minute. Safe to run in every process: messages and
+ * sessions and old rate-limit windows, anonymise old contact details and email bodies (hourly); email alerts are matched and sent every minute; the embedded database's tables are analyzed when their rows changed (db/autoanalyze.ts). Safe to run in every process: messages and
  * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
  * idempotent.
  */
@@ -26,9 +27,11 @@ export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Pro
   let lastPrune = 0;
   let lastMinute = 0;
   const tick = async () => {
-    const { db } = await initApp();
+    const { db, kind } = await initApp();
     if (Date.now() - lastMinute > 60_000) {
       lastMinute = Date.now();
+      // PostgreSQL analyzes tables itself (autovacuum); the embedded database does not.
+      if (kind === 'pglite') await analyzeChangedTables(db);
       await autocloseDue(db, config.publicUrl);
       await sendOverdueDigest(db, config.handling, config.publicUrl);
       // Evaluation rollup: recompute the (unit, day) rows marked dirty by triggers.

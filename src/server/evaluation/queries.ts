@@ -191,10 +191,6 @@ export function selectUnits(db: Db): Promise<UnitInfo[]> {
   return db.selectFrom('units').select(['id', 'slug', 'short_name', 'name', 'sector', 'kind', 'active']).orderBy('sector').orderBy('short_name').execute();
 }
 
-export function selectUnitBySlug(db: Db, slug: string): Promise<UnitInfo | undefined> {
-  return db.selectFrom('units').select(['id', 'slug', 'short_name', 'name', 'sector', 'kind', 'active']).where('slug', '=', slug).executeTakeFirst();
-}
-
 // ---- coaching actions (read only; the coaching domain owns them)
 
 export interface ActionRow {

@@ -11,6 +11,7 @@ import {
 } from './measures.ts';
 import { canExportEvaluation } from './permissions.ts';
 import * as q from './queries.ts';
+import { cachedReference } from '../reference/cache.ts';
 import { feedbackCsvStream } from './csv.ts';
 import { ensureFresh } from './refresh.ts';
 import { beforeAfter, sumsByUnit } from './effects.ts';
@@ -86,9 +87,14 @@ export async function periodSeries(db: Db, kind: PeriodKind, count: number, opts
 
 const PUBLIC_REFRESH_PAIRS = 200;
 
+/** Every unit, active or not: reference data, kept per process (the contract in ../reference/cache.ts). */
+function allUnits(db: Db): Promise<q.UnitInfo[]> {
+  return cachedReference(db, 'evaluation.units', q.selectUnits);
+}
+
 /** The public scorecard of a unit: aggregates only. Null for an unknown slug. */
 export async function unitScorecard(db: Db, slug: string, now = new Date()) {
-  const unit = await q.selectUnitBySlug(db, slug);
+  const unit = (await allUnits(db)).find((u) => u.slug === slug);
   if (!unit) return null;
   // A public page does little refresh work itself (the worker drains the queue every minute).
   const pending = await ensureFresh(db, PUBLIC_REFRESH_PAIRS);
@@ -107,7 +113,7 @@ export async function unitScorecard(db: Db, slug: string, now = new Date()) {
 export async function unitDirectory(db: Db, now = new Date()) {
   await ensureFresh(db, PUBLIC_REFRESH_PAIRS);
   const today = witDate(now);
-  const [units, sums] = await Promise.all([q.selectUnits(db), sumsByUnit(db, addDays(today, -89), addDays(today, 1))]);
+  const [units, sums] = await Promise.all([allUnits(db), sumsByUnit(db, addDays(today, -89), addDays(today, 1))]);
   const bySector = new Map<string, Array<{ unit: q.UnitInfo; measures: Measures }>>();
   for (const u of units.filter((x) => x.active)) {
     const list = bySector.get(u.sector) ?? [];

@@ -3,6 +3,7 @@ import type { SessionUser } from '../accounts/sessions.ts';
 import { recordAudit, type Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
+import { cachedReference } from '../reference/cache.ts';
 import { canSupport, canViewAsStaff, canViewContact, canViewHiddenPhotos, canViewOfficerNamed, canViewReporterIdentity, isPublic } from './permissions.ts';
 import * as q from './queries.ts';
 import { publicLocation, type LatLng } from '../geo/bounds.ts';
@@ -149,21 +150,16 @@ export async function viewContact(db: Db, viewer: SessionUser, actor: Actor, id:
 }
 
 type FormOptions = { units: Awaited<ReturnType<typeof q.selectUnitsForForm>>; areas: Awaited<ReturnType<typeof q.selectAreasForForm>> };
-const OPTIONS_TTL_MS = 60_000;
-const optionsCache = new WeakMap<Db, { at: number; value: Promise<FormOptions> }>();
 
 /**
- * Units and areas for forms and filters. They change a few times a year (reference data), so
- * each process keeps them for a minute instead of reading them on every page view; losing the
- * cache costs one query.
+ * Units and areas for forms and filters: reference data, kept per process and reloaded at most a
+ * minute after a change (the contract in ../reference/cache.ts).
  */
 export function formOptions(db: Db): Promise<FormOptions> {
-  const hit = optionsCache.get(db);
-  if (hit && Date.now() - hit.at < OPTIONS_TTL_MS) return hit.value;
-  const value = Promise.all([q.selectUnitsForForm(db), q.selectAreasForForm(db)]).then(([units, areas]) => ({ units, areas }));
-  value.catch(() => optionsCache.delete(db));
-  optionsCache.set(db, { at: Date.now(), value });
-  return value;
+  return cachedReference(db, 'feedback.formOptions', async (d) => {
+    const [units, areas] = await Promise.all([q.selectUnitsForForm(d), q.selectAreasForForm(d)]);
+    return { units, areas };
+  });
 }
 
 /** Preview of a Markdown description, exactly as it will be stored. */

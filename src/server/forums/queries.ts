@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { CommitmentStatus, ForumRegistrationTable, ForumStatus, ForumTable, QuestionStatus, SeatPool } from '../db/schema.ts';
+import type { CommitmentStatus, Database, ForumRegistrationTable, ForumStatus, ForumTable, QuestionStatus, SeatPool } from '../db/schema.ts';
 
 /**
  * Every SQL statement of the forums domain. Functions take the database or a transaction first.
@@ -94,8 +94,43 @@ export interface ForumListFilter {
   taken?: { now: Date; is: 'ahead' | 'held' };
 }
 
+/**
+ * What the forum listings (/forum, its month view, /forum/kelola) show: no descriptions or
+ * minutes, which can be long and would be read, copied and parsed for nothing on every view.
+ */
+const FORUM_LIST_COLUMNS = [
+  'id', 'slug', 'title', 'starts_at', 'ends_at', 'venue', 'mode', 'capacity', 'reserved_asn', 'resident_taken', 'asn_taken',
+  'registration_opens_at', 'registration_closes_at', 'status', 'minutes_published_at', 'attendee_count',
+] as const;
+
+/** Forums for a listing: the columns it shows (FORUM_LIST_COLUMNS). */
+export function selectForumList(db: Db, f: ForumListFilter) {
+  return forumsWhere(db.selectFrom('forums').select(FORUM_LIST_COLUMNS), f).execute();
+}
+
+/**
+ * Forums for a listing with the short names of their units (`units`), in one statement instead of a
+ * second round trip per listing.
+ */
+export function selectForumListWithUnits(db: Db, f: ForumListFilter) {
+  return forumsWhere(
+    db
+      .selectFrom('forums')
+      .select(FORUM_LIST_COLUMNS)
+      .select(
+        sql<string[]>`array(select units.short_name from forum_units inner join units on units.id = forum_units.unit_id where forum_units.forum_id = forums.id)`.as('units'),
+      ),
+    f,
+  ).execute();
+}
+
+/** Forums with every column (the iCalendar feed). */
 export function selectForums(db: Db, f: ForumListFilter) {
-  let q = db.selectFrom('forums').select(FORUM_COLUMNS).where('status', 'in', f.statuses);
+  return forumsWhere(db.selectFrom('forums').select(FORUM_COLUMNS), f).execute();
+}
+
+function forumsWhere<O>(query: SelectQueryBuilder<Database, 'forums', O>, f: ForumListFilter) {
+  let q = query.where('status', 'in', f.statuses);
   if (f.from) q = q.where('starts_at', '>=', f.from);
   if (f.to) q = q.where('starts_at', '<', f.to);
   if (f.taken) {
@@ -105,17 +140,7 @@ export function selectForums(db: Db, f: ForumListFilter) {
         ? q.where('ends_at', '>', now).where('minutes_published_at', 'is', null).where('status', '<>', 'closed')
         : q.where((eb) => eb.or([eb('ends_at', '<=', now), eb('minutes_published_at', 'is not', null), eb('status', '=', 'closed')]));
   }
-  return q.orderBy('starts_at', f.order).orderBy('id', f.order).limit(f.limit).execute();
-}
-
-export function selectUnitsOfForums(db: Db, forumIds: number[]) {
-  if (!forumIds.length) return Promise.resolve([]);
-  return db
-    .selectFrom('forum_units')
-    .innerJoin('units', 'units.id', 'forum_units.unit_id')
-    .select(['forum_units.forum_id', 'units.short_name'])
-    .where('forum_units.forum_id', 'in', forumIds)
-    .execute();
+  return q.orderBy('starts_at', f.order).orderBy('id', f.order).limit(f.limit);
 }
 
 /* ---------- registrations ---------- */

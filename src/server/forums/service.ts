@@ -36,12 +36,10 @@ export async function listForums(db: Db, user: SessionUser | null, now = new Dat
   const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
   const [upcoming, past] = await Promise.all([
     // A forum is upcoming until it has taken place (ended, minutes published or closed).
-    q.selectForums(db, { statuses, order: 'asc', limit: 24, taken: { now, is: 'ahead' } }),
-    q.selectForums(db, { statuses, order: 'desc', limit: 24, taken: { now, is: 'held' } }),
+    q.selectForumListWithUnits(db, { statuses, order: 'asc', limit: 24, taken: { now, is: 'ahead' } }),
+    q.selectForumListWithUnits(db, { statuses, order: 'desc', limit: 24, taken: { now, is: 'held' } }),
   ]);
-  const units = await q.selectUnitsOfForums(db, [...upcoming, ...past].map((f) => f.id));
-  const unitsOf = (id: number) => units.filter((u) => u.forum_id === id).map((u) => u.short_name);
-  return { upcoming: upcoming.map((f) => ({ ...f, units: unitsOf(f.id) })), past: past.map((f) => ({ ...f, units: unitsOf(f.id) })) };
+  return { upcoming, past };
 }
 
 /** Forums starting in a WIT calendar month ("2026-12"). */
@@ -53,7 +51,7 @@ export function listForumsInMonth(db: Db, user: SessionUser | null, month: strin
   const next = Number(m[2]) === 12 ? `${Number(m[1]) + 1}-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}`;
   const to = parseWitLocal(`${next}-01T00:00`)!;
   const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
-  return q.selectForums(db, { from, to, statuses, order: 'asc', limit: 100 });
+  return q.selectForumList(db, { from, to, statuses, order: 'asc', limit: 100 });
 }
 
 /**

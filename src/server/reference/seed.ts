@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/index.ts';
 import type { AreaKind, Sector, UnitKind } from '../db/schema.ts';
+import { invalidateReferenceData } from './cache.ts';
 import * as q from './queries.ts';
 
 /** Where db/seeds lives: the project root is the working directory of every npm script. */
@@ -65,5 +66,6 @@ export async function seedReferenceData(db: Db): Promise<{ units: number; areas:
     await q.upsertUnits(trx, units);
     await q.upsertAreas(trx, areas);
   });
+  invalidateReferenceData(db);
   return { units: units.length, areas: areas.length, holidays: holidays.length };
 }
