@@ -306,8 +306,8 @@ function commitmentsForUnit(db: Db, unitId: number) {
 export interface UnitScorecardRows {
   /** Whether the rollup queue had pairs waiting when this was read (the figures may then be stale). */
   dirty: boolean;
+  /** The sums of each month in [from, to) that has rollup rows. */
   months: SumsRow[];
-  quarters: SumsRow[];
   actions: ActionRow[];
   commitments: CommitmentRow[];
   overdue: number;
@@ -318,7 +318,7 @@ type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date 
 /**
  * Everything the public scorecard of a unit reads, in ONE statement (on the embedded database
  * each statement costs about 1 ms of CPU whatever it reads): the dirty-queue check, the month
- * and quarter sums with their histograms (the same SQL as selectSums), the unit's coaching
+ * sums with their histograms (the same SQL as selectSums; quarters are sums of months), the unit's coaching
  * actions and forum commitments (the same queries as selectActionsForUnit and
  * selectCommitmentsForUnit, aggregated in their order with json_agg), and the overdue count
  * (the same conditions as selectOverdueByUnit, on its partial index). All from one snapshot.
@@ -326,7 +326,7 @@ type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date 
 export async function selectUnitScorecard(
   db: Db,
   unitId: number,
-  opts: { months: { from: string; to: string }; quarters: { from: string; to: string }; now: Date },
+  opts: { from: string; to: string; now: Date },
 ): Promise<UnitScorecardRows> {
   const unitIds = [unitId];
   const arr = (q: Expression<unknown>) => sql`(select coalesce(json_agg(x), '[]'::json) from (${q}) as x)`;
@@ -334,17 +334,13 @@ export async function selectUnitScorecard(
     dirty: boolean;
     months: Array<Omit<SumsRow, 'wd_hist'>>;
     months_hist: HistRow[];
-    quarters: Array<Omit<SumsRow, 'wd_hist'>>;
-    quarters_hist: HistRow[];
     actions: Array<Json<ActionRow>>;
     commitments: Array<Json<CommitmentRow>>;
     overdue: number;
   }>`
     select exists (select 1 from measures_dirty) as dirty,
-      ${arr(sumsScalarSql({ ...opts.months, unitIds, period: 'month' }))} as months,
-      ${arr(sumsHistSql({ ...opts.months, unitIds, period: 'month' }))} as months_hist,
-      ${arr(sumsScalarSql({ ...opts.quarters, unitIds, period: 'quarter' }))} as quarters,
-      ${arr(sumsHistSql({ ...opts.quarters, unitIds, period: 'quarter' }))} as quarters_hist,
+      ${arr(sumsScalarSql({ from: opts.from, to: opts.to, unitIds, period: 'month' }))} as months,
+      ${arr(sumsHistSql({ from: opts.from, to: opts.to, unitIds, period: 'month' }))} as months_hist,
       ${arr(actionsForUnit(db, unitId))} as actions,
       ${arr(commitmentsForUnit(db, unitId))} as commitments,
       (select count(*)::int from feedback
@@ -355,7 +351,6 @@ export async function selectUnitScorecard(
   return {
     dirty: row.dirty,
     months: mergeSums(row.months, row.months_hist),
-    quarters: mergeSums(row.quarters, row.quarters_hist),
     actions: row.actions.map((a) => ({ ...a, completed_at: date(a.completed_at) })),
     commitments: row.commitments.map((c) => ({ ...c, forum_starts_at: new Date(c.forum_starts_at) })),
     overdue: Number(row.overdue),
