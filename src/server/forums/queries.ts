@@ -113,39 +113,16 @@ export function selectForumList(db: Db, f: ForumListFilter) {
  * second round trip per listing.
  */
 export function selectForumListWithUnits(db: Db, f: ForumListFilter) {
-  return forumsWhere(forumListWithUnits(db), f).execute();
+  return forumsWhere(
+    db
+      .selectFrom('forums')
+      .select(FORUM_LIST_COLUMNS)
+      .select(
+        sql<string[]>`array(select units.short_name from forum_units inner join units on units.id = forum_units.unit_id where forum_units.forum_id = forums.id)`.as('units'),
+      ),
+    f,
+  ).execute();
 }
-
-function forumListWithUnits(db: Db) {
-  return db
-    .selectFrom('forums')
-    .select(FORUM_LIST_COLUMNS)
-    .select(
-      sql<string[]>`array(select units.short_name from forum_units inner join units on units.id = forum_units.unit_id where forum_units.forum_id = forums.id)`.as('units'),
-    );
-}
-
-/**
- * Several listings of selectForumListWithUnits in ONE statement (on the embedded database each
- * statement costs about 1 ms of CPU whatever it reads): each listing keeps its own filter, order
- * and limit as one branch of a UNION ALL, tagged with its index and its rank in its own order.
- */
-export async function selectForumListsWithUnits(db: Db, filters: readonly ForumListFilter[]): Promise<ForumListWithUnitsRow[][]> {
-  if (filters.length === 0) return [];
-  const branches = filters.map((f, i) =>
-    forumsWhere(
-      forumListWithUnits(db).select([sql<number>`${sql.lit(i)}::int`.as('list'), sql<number>`(row_number() over (order by starts_at ${sql.raw(f.order)}, id ${sql.raw(f.order)}))::int`.as('pos')]),
-      f,
-    ),
-  );
-  const r = await sql<ForumListWithUnitsRow & { list: number; pos: number }>`
-    select * from (${sql.join(branches.map((b) => sql`(${b})`), sql` union all `)}) as l order by list, pos`.execute(db);
-  const out = filters.map((): ForumListWithUnitsRow[] => []);
-  for (const { list, pos: _pos, ...row } of r.rows) out[list]!.push(row);
-  return out;
-}
-
-export type ForumListWithUnitsRow = Awaited<ReturnType<typeof selectForumListWithUnits>>[number];
 
 /** Forums with every column (the iCalendar feed). */
 export function selectForums(db: Db, f: ForumListFilter) {

@@ -33,60 +33,25 @@ export function findForumBySlug(db: Db, user: SessionUser | null, slug: string) 
 
 /** Upcoming (soonest first) and past (latest first) public forums; drafts too for moderators. */
 export async function listForums(db: Db, user: SessionUser | null, now = new Date()) {
-  const [upcoming, past] = await q.selectForumListsWithUnits(db, listFilters(user, now));
-  return { upcoming: upcoming!, past: past! };
-}
-
-function visibleStatuses(user: SessionUser | null): ForumStatus[] {
-  return canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
-}
-
-/** The filters of listForums: a forum is upcoming until it has taken place (ended, minutes published or closed). */
-function listFilters(user: SessionUser | null, now: Date): [q.ForumListFilter, q.ForumListFilter] {
-  const statuses = visibleStatuses(user);
-  return [
-    { statuses, order: 'asc', limit: 24, taken: { now, is: 'ahead' } },
-    { statuses, order: 'desc', limit: 24, taken: { now, is: 'held' } },
-  ];
-}
-
-/** The filter of the forums starting in a WIT calendar month ("2026-12"); null when malformed. */
-function monthFilter(user: SessionUser | null, month: string): q.ForumListFilter | null {
-  const m = /^(\d{4})-(\d{2})$/.exec(month);
-  if (!m) return null;
-  const from = parseWitLocal(`${m[1]}-${m[2]}-01T00:00`);
-  if (!from) return null;
-  const next = Number(m[2]) === 12 ? `${Number(m[1]) + 1}-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}`;
-  const to = parseWitLocal(`${next}-01T00:00`)!;
-  return { from, to, statuses: visibleStatuses(user), order: 'asc', limit: 100 };
+  const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
+  const [upcoming, past] = await Promise.all([
+    // A forum is upcoming until it has taken place (ended, minutes published or closed).
+    q.selectForumListWithUnits(db, { statuses, order: 'asc', limit: 24, taken: { now, is: 'ahead' } }),
+    q.selectForumListWithUnits(db, { statuses, order: 'desc', limit: 24, taken: { now, is: 'held' } }),
+  ]);
+  return { upcoming, past };
 }
 
 /** Forums starting in a WIT calendar month ("2026-12"). */
 export function listForumsInMonth(db: Db, user: SessionUser | null, month: string) {
-  const f = monthFilter(user, month);
-  return f ? q.selectForumList(db, f) : Promise.resolve([]);
-}
-
-/** The month shown: `param` ('YYYY-MM') when well formed, else this WIT month. */
-function monthOf(param: string | null, now: Date): string {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(param ?? '') ? param! : witDate(now).slice(0, 7);
-}
-
-/** The Monday-first grid of a month's day numbers (null outside the month), the forums by day, and the neighbouring months. */
-function monthView<F extends { starts_at: Date }>(month: string, forums: F[]) {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const shift = (d: number) => new Date(Date.UTC(y, m - 1 + d, 1)).toISOString().slice(0, 7);
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const firstWeekday = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
-  const cells: Array<number | null> = [...Array<null>(firstWeekday).fill(null), ...Array.from({ length: daysInMonth }, (_, i) => i + 1)];
-  while (cells.length % 7) cells.push(null);
-  const weeks = Array.from({ length: cells.length / 7 }, (_, i) => cells.slice(i * 7, i * 7 + 7));
-  const byDay = new Map<number, F[]>();
-  for (const f of forums) {
-    const d = Number(witDate(f.starts_at).slice(8, 10));
-    byDay.set(d, [...(byDay.get(d) ?? []), f]);
-  }
-  return { month, prev: shift(-1), next: shift(1), weeks, byDay, count: forums.length };
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) return Promise.resolve([]);
+  const from = parseWitLocal(`${m[1]}-${m[2]}-01T00:00`);
+  if (!from) return Promise.resolve([]);
+  const next = Number(m[2]) === 12 ? `${Number(m[1]) + 1}-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}`;
+  const to = parseWitLocal(`${next}-01T00:00`)!;
+  const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
+  return q.selectForumList(db, { from, to, statuses, order: 'asc', limit: 100 });
 }
 
 /**
@@ -95,20 +60,21 @@ function monthView<F extends { starts_at: Date }>(month: string, forums: F[]) {
  * neighbouring months.
  */
 export async function forumMonth(db: Db, user: SessionUser | null, param: string | null, now = new Date()) {
-  const month = monthOf(param, now);
-  return monthView(month, await listForumsInMonth(db, user, month));
-}
-
-/**
- * The forum index (/forum): listForums and forumMonth together, read in one statement. The
- * month's forums come without their units, as forumMonth's.
- */
-export async function forumIndex(db: Db, user: SessionUser | null, param: string | null, now = new Date()) {
-  const month = monthOf(param, now);
-  // monthOf only returns well-formed months, so the filter exists.
-  const [upcoming, past, inMonth] = await q.selectForumListsWithUnits(db, [...listFilters(user, now), monthFilter(user, month)!]);
-  const forums = inMonth!.map(({ units: _units, ...f }) => f);
-  return { upcoming: upcoming!, past: past!, cal: monthView(month, forums) };
+  const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(param ?? '') ? param! : witDate(now).slice(0, 7);
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const shift = (d: number) => new Date(Date.UTC(y, m - 1 + d, 1)).toISOString().slice(0, 7);
+  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const firstWeekday = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
+  const cells: Array<number | null> = [...Array<null>(firstWeekday).fill(null), ...Array.from({ length: daysInMonth }, (_, i) => i + 1)];
+  while (cells.length % 7) cells.push(null);
+  const weeks = Array.from({ length: cells.length / 7 }, (_, i) => cells.slice(i * 7, i * 7 + 7));
+  const forums = await listForumsInMonth(db, user, month);
+  const byDay = new Map<number, typeof forums>();
+  for (const f of forums) {
+    const d = Number(witDate(f.starts_at).slice(8, 10));
+    byDay.set(d, [...(byDay.get(d) ?? []), f]);
+  }
+  return { month, prev: shift(-1), next: shift(1), weeks, byDay, count: forums.length };
 }
 
 /** Every published (and cancelled, so calendars drop it) forum for the subscribable feed. */
