@@ -4,7 +4,8 @@ import type { Db } from '../../src/server/db/index.ts';
 import { FEEDBACK_COLUMNS, feedbackCsvStream, MEASURE_COLUMNS, measuresCsv } from '../../src/server/evaluation/csv.ts';
 import { canEvaluate, canExportEvaluation, canRecordFinding, canViewFinding } from '../../src/server/evaluation/permissions.ts';
 import { ensureFresh } from '../../src/server/evaluation/refresh.ts';
-import { exportFeedbackCsv, unitDirectory, unitScorecard } from '../../src/server/evaluation/service.ts';
+import { exportFeedbackCsv, periodSeries, unitDirectory, unitScorecard } from '../../src/server/evaluation/service.ts';
+import { selectActionsForUnit, selectCommitmentsForUnit, selectOverdueByUnit } from '../../src/server/evaluation/queries.ts';
 import { getFinding, recordFinding } from '../../src/server/evaluation/findings.ts';
 import { describeEachDb } from '../support/db.ts';
 import { insertAction, insertItem, unitIdOf, wit } from '../support/evaluation-fixtures.ts';
@@ -164,6 +165,38 @@ describeEachDb('evaluation access and exports', (get) => {
     expect(await unitScorecard(db(), 'tidak-ada')).toBeNull();
     const dir = JSON.stringify(await unitDirectory(db(), wit('2026-11-27T12:00')));
     for (const s of Object.values(SECRET)) expect(dir).not.toContain(s);
+  });
+
+  it('reads the scorecard in one statement with the same figures as the separate reads, fresh after new items', async () => {
+    const now = wit('2026-11-27T12:00');
+    const separate = async () => {
+      await ensureFresh(db());
+      return {
+        months: await periodSeries(db(), 'month', 12, { unitIds: [unit], today: '2026-11-27' }),
+        quarters: await periodSeries(db(), 'quarter', 4, { unitIds: [unit], today: '2026-11-27' }),
+        actions: await selectActionsForUnit(db(), unit),
+        commitments: await selectCommitmentsForUnit(db(), unit),
+        overdueNow: (await selectOverdueByUnit(db(), now, unit)).get(unit) ?? 0,
+      };
+    };
+    // An overdue item and one answered in 3 working days (a median from the histogram).
+    await insertItem(db(), { unitId: unit, created: wit('2026-11-02T09:00'), due: wit('2026-11-09T23:59'), status: 'assigned' });
+    await insertItem(db(), { unitId: unit, created: wit('2026-11-03T09:00'), answered: wit('2026-11-06T09:00'), due: wit('2026-11-10T23:59'), rating: 4 });
+    // Queued (dirty) pairs: the scorecard refreshes before it shows them.
+    const card = (await unitScorecard(db(), slug, now))!;
+    expect(card.pending).toBe(0);
+    const expected = await separate();
+    expect(card.months).toEqual(expected.months);
+    expect(card.quarters).toEqual(expected.quarters);
+    expect(card.actions).toEqual(expected.actions);
+    expect(card.commitments).toEqual(expected.commitments);
+    expect(card.overdueNow).toBe(expected.overdueNow);
+    expect(card.overdueNow).toBeGreaterThan(0);
+    expect(card.months.periods.find((p) => p.label === '2026-11')!.measures.medianWorkingDays.n).toBeGreaterThan(0);
+    expect(card.actions[0]!.completed_at).toBeInstanceOf(Date);
+    expect(card.commitments[0]!.forum_starts_at).toBeInstanceOf(Date);
+    // Nothing queued now: the same again.
+    expect(await unitScorecard(db(), slug, now)).toEqual(card);
   });
 });
 

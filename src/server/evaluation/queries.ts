@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { attendedAsAsn } from '../forums/queries.ts';
 import type { CoachingKind, CoachingStatus, CommitmentStatus, FeedbackKind, HandlingStatus, ModerationState } from '../db/schema.ts';
@@ -130,31 +130,55 @@ export async function selectSums(
   opts: { from: string; to: string; unitIds?: readonly number[]; byUnit?: boolean; period?: PeriodKind | null; histogram?: boolean },
 ): Promise<SumsRow[]> {
   if (opts.unitIds && opts.unitIds.length === 0) return [];
-  const unitExpr = opts.byUnit ? sql`m.unit_id` : sql`null::int`;
-  const periodExpr = opts.period ? sql`date_trunc(${opts.period}, m.day::timestamp)::date::text` : sql`null::text`;
-  const unitFilter = opts.unitIds ? sql`and m.unit_id = any(${`{${opts.unitIds.join(',')}}`}::int[])` : sql``;
-  const cols = sql.join(SUM_COLUMNS.map((c) => sql`coalesce(sum(m.${sql.ref(c)}), 0)::int as ${sql.ref(c)}`));
-  const scalar = await sql<Omit<SumsRow, 'wd_hist'>>`
-    select ${unitExpr} as unit_id, ${periodExpr} as period, ${cols}
-    from unit_day_measures m
-    where m.day >= ${opts.from}::date and m.day < ${opts.to}::date ${unitFilter}
-    group by 1, 2`.execute(db);
+  const scalar = await sumsScalarSql(opts).execute(db);
   // The histogram (for medians) costs an unnest of 32 values per row: skipped when not needed
   // (e.g. city-wide trends over a year, which show no median).
   if (opts.histogram === false) return scalar.rows.map((r) => ({ ...emptySums(), ...r, unit_id: r.unit_id, period: r.period, wd_hist: new Array(HIST_BUCKETS).fill(0) }));
-  const hist = await sql<{ unit_id: number | null; period: string | null; i: number; n: number }>`
+  const hist = await sumsHistSql(opts).execute(db);
+  return mergeSums(scalar.rows, hist.rows);
+}
+
+type SumsFilter = { from: string; to: string; unitIds?: readonly number[]; byUnit?: boolean; period?: PeriodKind | null };
+type HistRow = { unit_id: number | null; period: string | null; i: number; n: number };
+
+function sumsGroups(opts: SumsFilter) {
+  return {
+    unitExpr: opts.byUnit ? sql`m.unit_id` : sql`null::int`,
+    periodExpr: opts.period ? sql`date_trunc(${opts.period}, m.day::timestamp)::date::text` : sql`null::text`,
+    unitFilter: opts.unitIds ? sql`and m.unit_id = any(${`{${opts.unitIds.join(',')}}`}::int[])` : sql``,
+  };
+}
+
+/** The scalar sums of selectSums. */
+function sumsScalarSql(opts: SumsFilter) {
+  const { unitExpr, periodExpr, unitFilter } = sumsGroups(opts);
+  const cols = sql.join(SUM_COLUMNS.map((c) => sql`coalesce(sum(m.${sql.ref(c)}), 0)::int as ${sql.ref(c)}`));
+  return sql<Omit<SumsRow, 'wd_hist'>>`
+    select ${unitExpr} as unit_id, ${periodExpr} as period, ${cols}
+    from unit_day_measures m
+    where m.day >= ${opts.from}::date and m.day < ${opts.to}::date ${unitFilter}
+    group by 1, 2`;
+}
+
+/** The histogram of selectSums, summed element-wise (unnest ... with ordinality), one row per non-zero bucket. */
+function sumsHistSql(opts: SumsFilter) {
+  const { unitExpr, periodExpr, unitFilter } = sumsGroups(opts);
+  return sql<HistRow>`
     select ${unitExpr} as unit_id, ${periodExpr} as period, h.i::int as i, sum(h.n)::int as n
     from unit_day_measures m cross join lateral unnest(m.wd_hist) with ordinality as h(n, i)
     where m.day >= ${opts.from}::date and m.day < ${opts.to}::date ${unitFilter} and h.n > 0
-    group by 1, 2, 3`.execute(db);
+    group by 1, 2, 3`;
+}
+
+function mergeSums(scalar: ReadonlyArray<Omit<SumsRow, 'wd_hist'>>, hist: readonly HistRow[]): SumsRow[] {
   const key = (u: number | null, p: string | null) => `${u ?? ''}|${p ?? ''}`;
   const out = new Map<string, SumsRow>();
-  for (const r of scalar.rows) {
+  for (const r of scalar) {
     const row: SumsRow = { ...emptySums(), ...r, unit_id: r.unit_id, period: r.period };
     row.wd_hist = new Array(HIST_BUCKETS).fill(0);
     out.set(key(r.unit_id, r.period), row);
   }
-  for (const h of hist.rows) {
+  for (const h of hist) {
     const row = out.get(key(h.unit_id, h.period));
     if (row && h.i >= 1 && h.i <= HIST_BUCKETS) row.wd_hist[h.i - 1] = h.n;
   }
@@ -232,6 +256,10 @@ export async function selectCoachedUnitIds(db: Db, from: string, to: string): Pr
 
 /** Coaching actions targeting a unit (public scorecard: no participants). */
 export function selectActionsForUnit(db: Db, unitId: number): Promise<ActionRow[]> {
+  return actionsForUnit(db, unitId).execute();
+}
+
+function actionsForUnit(db: Db, unitId: number) {
   return db
     .selectFrom('coaching_actions')
     .innerJoin('coaching_action_units', 'coaching_action_units.action_id', 'coaching_actions.id')
@@ -239,8 +267,7 @@ export function selectActionsForUnit(db: Db, unitId: number): Promise<ActionRow[
     .where('coaching_action_units.unit_id', '=', unitId)
     .where('coaching_actions.status', '!=', 'cancelled')
     .orderBy('coaching_actions.starts_on', 'desc')
-    .limit(50)
-    .execute();
+    .limit(50);
 }
 
 export function selectActionsOfFinding(db: Db, findingId: number): Promise<ActionRow[]> {
@@ -260,6 +287,10 @@ export interface CommitmentRow {
 }
 
 export function selectCommitmentsForUnit(db: Db, unitId: number): Promise<CommitmentRow[]> {
+  return commitmentsForUnit(db, unitId).execute();
+}
+
+function commitmentsForUnit(db: Db, unitId: number) {
   return db
     .selectFrom('forum_commitments')
     .innerJoin('forums', 'forums.id', 'forum_commitments.forum_id')
@@ -267,8 +298,63 @@ export function selectCommitmentsForUnit(db: Db, unitId: number): Promise<Commit
     .where('forum_commitments.unit_id', '=', unitId)
     .where('forums.status', '!=', 'draft')
     .orderBy('forums.starts_at', 'desc')
-    .limit(50)
-    .execute();
+    .limit(50);
+}
+
+// ---- the public unit scorecard in one statement
+
+export interface UnitScorecardRows {
+  /** Whether the rollup queue had pairs waiting when this was read (the figures may then be stale). */
+  dirty: boolean;
+  /** The sums of each month in [from, to) that has rollup rows. */
+  months: SumsRow[];
+  actions: ActionRow[];
+  commitments: CommitmentRow[];
+  overdue: number;
+}
+
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/**
+ * Everything the public scorecard of a unit reads, in ONE statement (on the embedded database
+ * each statement costs about 1 ms of CPU whatever it reads): the dirty-queue check, the month
+ * sums with their histograms (the same SQL as selectSums; quarters are sums of months), the unit's coaching
+ * actions and forum commitments (the same queries as selectActionsForUnit and
+ * selectCommitmentsForUnit, aggregated in their order with json_agg), and the overdue count
+ * (the same conditions as selectOverdueByUnit, on its partial index). All from one snapshot.
+ */
+export async function selectUnitScorecard(
+  db: Db,
+  unitId: number,
+  opts: { from: string; to: string; now: Date },
+): Promise<UnitScorecardRows> {
+  const unitIds = [unitId];
+  const arr = (q: Expression<unknown>) => sql`(select coalesce(json_agg(x), '[]'::json) from (${q}) as x)`;
+  const r = await sql<{
+    dirty: boolean;
+    months: Array<Omit<SumsRow, 'wd_hist'>>;
+    months_hist: HistRow[];
+    actions: Array<Json<ActionRow>>;
+    commitments: Array<Json<CommitmentRow>>;
+    overdue: number;
+  }>`
+    select exists (select 1 from measures_dirty) as dirty,
+      ${arr(sumsScalarSql({ from: opts.from, to: opts.to, unitIds, period: 'month' }))} as months,
+      ${arr(sumsHistSql({ from: opts.from, to: opts.to, unitIds, period: 'month' }))} as months_hist,
+      ${arr(actionsForUnit(db, unitId))} as actions,
+      ${arr(commitmentsForUnit(db, unitId))} as commitments,
+      (select count(*)::int from feedback
+        where first_response_at is null and status in ('assigned','in_progress','reopened') and moderation_state in ('published','hidden')
+          and unit_id = ${unitId} and answer_due_at < ${opts.now}) as overdue`.execute(db);
+  const row = r.rows[0]!;
+  const date = (v: string | null) => (v === null ? null : new Date(v));
+  return {
+    dirty: row.dirty,
+    months: mergeSums(row.months, row.months_hist),
+    actions: row.actions.map((a) => ({ ...a, completed_at: date(a.completed_at) })),
+    commitments: row.commitments.map((c) => ({ ...c, forum_starts_at: new Date(c.forum_starts_at) })),
+    overdue: Number(row.overdue),
+  };
 }
 
 // ---- findings

@@ -4,7 +4,7 @@ import { witDate } from '../calendar/working-days.ts';
 import type { Db } from '../db/index.ts';
 import {
   addDays,emptySums,measuresOf,periodEnd,
-  periodLabel,recentPeriods,
+  periodLabel,periodStartOf,recentPeriods,
   sumAll,type Measures,
   type PeriodKind,
   type Sums
@@ -79,6 +79,11 @@ export async function periodOverview(db: Db, kind: PeriodKind, start: string, no
 export async function periodSeries(db: Db, kind: PeriodKind, count: number, opts: { unitIds?: number[]; today?: string; medians?: boolean } = {}): Promise<PeriodSeries> {
   const starts = recentPeriods(kind, opts.today ?? witDate(new Date()), count);
   const rows = await q.selectSums(db, { from: starts[0]!, to: periodEnd(kind, starts[starts.length - 1]!), unitIds: opts.unitIds, period: kind, histogram: opts.medians !== false });
+  return seriesOf(kind, starts, rows);
+}
+
+/** Periods starting at `starts` with the measures of the rows summed by period. */
+function seriesOf(kind: PeriodKind, starts: string[], rows: q.SumsRow[]): PeriodSeries {
   const byPeriod = new Map(rows.map((r) => [r.period!, r as Sums]));
   return { kind, periods: starts.map((s) => ({ start: s, label: periodLabel(kind, s), measures: measuresOf(byPeriod.get(s) ?? emptySums()) })) };
 }
@@ -92,21 +97,48 @@ function allUnits(db: Db): Promise<q.UnitInfo[]> {
   return cachedReference(db, 'evaluation.units', q.selectUnits);
 }
 
-/** The public scorecard of a unit: aggregates only. Null for an unknown slug. */
+/**
+ * The public scorecard of a unit: aggregates only. Null for an unknown slug. One statement in
+ * the common case (queries.selectUnitScorecard, which also says whether the rollup queue had
+ * pairs waiting); only then does it refresh (bounded, as ensureFresh) and read again.
+ */
 export async function unitScorecard(db: Db, slug: string, now = new Date()) {
   const unit = (await allUnits(db)).find((u) => u.slug === slug);
   if (!unit) return null;
-  // A public page does little refresh work itself (the worker drains the queue every minute).
-  const pending = await ensureFresh(db, PUBLIC_REFRESH_PAIRS);
   const today = witDate(now);
-  const [months, quarters, actions, commitments, overdue] = await Promise.all([
-    periodSeries(db, 'month', 12, { unitIds: [unit.id], today }),
-    periodSeries(db, 'quarter', 4, { unitIds: [unit.id], today }),
-    q.selectActionsForUnit(db, unit.id),
-    q.selectCommitmentsForUnit(db, unit.id),
-    q.selectOverdueByUnit(db, now, unit.id),
-  ]);
-  return { unit, months, quarters, actions, commitments, overdueNow: overdue.get(unit.id) ?? 0, pending };
+  const monthStarts = recentPeriods('month', today, 12);
+  const quarterStarts = recentPeriods('quarter', today, 4);
+  // One read by month covers both series: the quarters are sums of their months (the sums and
+  // the histogram add up), which halves the rollup rows read. ISO dates compare as strings.
+  const from = [monthStarts[0]!, quarterStarts[0]!].sort()[0]!;
+  const to = [periodEnd('month', monthStarts[monthStarts.length - 1]!), periodEnd('quarter', quarterStarts[quarterStarts.length - 1]!)].sort()[1]!;
+  const read = () => q.selectUnitScorecard(db, unit.id, { from, to, now });
+  let rows = await read();
+  let pending = 0;
+  if (rows.dirty) {
+    // A public page does little refresh work itself (the worker drains the queue every minute).
+    pending = await ensureFresh(db, PUBLIC_REFRESH_PAIRS);
+    rows = await read();
+  }
+  return {
+    unit,
+    months: seriesOf('month', monthStarts, rows.months),
+    quarters: seriesOf('quarter', quarterStarts, quartersOf(rows.months)),
+    actions: rows.actions,
+    commitments: rows.commitments,
+    overdueNow: rows.overdue,
+    pending,
+  };
+}
+
+/** Month sums added up into their quarters. */
+function quartersOf(months: q.SumsRow[]): q.SumsRow[] {
+  const byQuarter = new Map<string, Sums[]>();
+  for (const m of months) {
+    const start = periodStartOf('quarter', m.period!);
+    byQuarter.set(start, [...(byQuarter.get(start) ?? []), m]);
+  }
+  return [...byQuarter.entries()].map(([period, xs]) => ({ ...sumAll(xs), unit_id: null, period }));
 }
 
 /** Units by sector with headline figures over the last 90 days (public index). */
