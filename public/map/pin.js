@@ -1,5 +1,6 @@
 /*
- * The feedback form's optional map pin (src/components/MapPin.astro). Leaflet is loaded only
+ * The feedback form's optional map pin (src/components/MapPin.astro), loaded by /map/pin-boot.js
+ * at the first use of the pin (which it then passes to `window.bdPin`). Leaflet is loaded only
  * when "Pilih di peta" is pressed. A pin comes from a click or tap on the map, the marker dragged,
  * "pin at the map's centre" (keyboard: pan with the arrow keys), the browser's location, or a
  * photo's GPS position once the person accepts it. Works when tiles fail to load (grey map).
@@ -132,30 +133,34 @@
     photoP.hidden = !(photoPos && !lat.value);
     if (photoPos) photoText.textContent = fmt(d.tPhoto, { lat: photoPos[0].toFixed(5), lng: photoPos[1].toFixed(5) }) + ' ';
   }
-  var photos = document.getElementById('f-photos');
-  if (photos && window.FileReader) {
-    photos.addEventListener('change', function () {
-      photoPos = null;
-      var files = Array.prototype.slice.call(photos.files || []).filter(function (f) { return f.type === 'image/jpeg'; });
-      Promise.all(files.map(function (f) {
-        return f.slice(0, 256 * 1024).arrayBuffer().then(function (buf) {
-          try { return gps(buf); } catch (e) { return null; }
-        });
-      })).then(function (found) {
-        photoPos = found.filter(Boolean)[0] || null;
-        offerPhoto();
+  function photosChanged() {
+    photoPos = null;
+    var files = Array.prototype.slice.call(photos.files || []).filter(function (f) { return f.type === 'image/jpeg'; });
+    Promise.all(files.map(function (f) {
+      return f.slice(0, 256 * 1024).arrayBuffer().then(function (buf) {
+        try { return gps(buf); } catch (e) { return null; }
       });
+    })).then(function (found) {
+      photoPos = found.filter(Boolean)[0] || null;
+      offerPhoto();
     });
   }
+  var photos = document.getElementById('f-photos');
+  if (photos && window.FileReader) photos.addEventListener('change', photosChanged);
 
-  box.addEventListener('click', function (e) {
-    var a = e.target.closest('[data-pin-action]');
-    if (!a) return;
-    var action = a.getAttribute('data-pin-action');
+  function act(action) {
     if (action === 'open') openMap();
     else if (action === 'locate') locate();
     else if (action === 'clear') clear();
     else if (action === 'photo' && photoPos) setPin(photoPos[0], photoPos[1]);
     else if (action === 'centre' && map) { var c = map.getCenter(); setPin(c.lat, c.lng); }
+  }
+  box.addEventListener('click', function (e) {
+    var a = e.target.closest('[data-pin-action]');
+    if (a) act(a.getAttribute('data-pin-action'));
   });
+  window.bdPin = {
+    act: act,
+    photosChanged: function () { if (photos && window.FileReader) photosChanged(); },
+  };
 })();

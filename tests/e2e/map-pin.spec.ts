@@ -15,10 +15,11 @@ async function emptyTiles(page: Page): Promise<string[]> {
   return asked;
 }
 
+/** Requests for the map's code: Leaflet, its loader and the pin's own script (not pin-boot). */
 function leafletRequests(page: Page): string[] {
   const seen: string[] = [];
   page.on('request', (r) => {
-    if (/\/vendor\/leaflet\//.test(r.url())) seen.push(r.url());
+    if (/\/vendor\/leaflet\/|\/map\/leaflet-loader\.|\/map\/pin\./.test(r.url())) seen.push(r.url());
   });
   return seen;
 }
@@ -42,7 +43,7 @@ test('a pin chosen on the map is stored, shown exact to staff and rounded to the
   expect(res!.headers()['content-security-policy']).toContain(`img-src 'self' data: ${TILE_HOST}`);
   expect(res!.headers()['permissions-policy']).toContain('geolocation=(self)');
 
-  // Leaflet is not loaded until the map is asked for.
+  // Neither the pin's code nor Leaflet is loaded until the pin is used.
   await expect(page.getByRole('group', { name: id['map.pin.legend'] })).toBeVisible();
   await expect(page.getByText(id['map.pin.none'])).toBeVisible();
   expect(leaflet).toEqual([]);

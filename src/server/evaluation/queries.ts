@@ -187,16 +187,22 @@ function mergeSums(scalar: ReadonlyArray<Omit<SumsRow, 'wd_hist'>>, hist: readon
 
 /** Overdue now, per unit (live; an index-only count on feedback_overdue_unit_idx). */
 export async function selectOverdueByUnit(db: Db, now: Date, unitId?: number): Promise<Map<number, number>> {
-  // The conditions are written as literals so that they match the partial index
-  // feedback_overdue_unit_idx (unit_id, answer_due_at): an index-only count per unit.
+  // One index-only count per unit through the partial index feedback_overdue_unit_idx
+  // (unit_id, answer_due_at), whose predicate the literal conditions match. Counted for all units
+  // at once, the planner underestimated the overdue rows (it multiplies the selectivities of
+  // correlated conditions: 800 expected, 60,000 on a million items) and read them all through
+  // the deadline index instead (300 ms); with the unit fixed, the two-column index always wins.
   const rows = (
     await sql<{ unit_id: number; n: number }>`
-      select unit_id, count(*)::int as n from feedback
-      where first_response_at is null and status in ('assigned','in_progress','reopened') and moderation_state in ('published','hidden')
-        and unit_id ${unitId === undefined ? sql`is not null` : sql`= ${unitId}`} and answer_due_at < ${now}
-      group by unit_id`.execute(db)
+      select u.id as unit_id, o.n
+      from units u cross join lateral (
+        select count(*)::int as n from feedback f
+        where f.unit_id = u.id and f.first_response_at is null and f.status in ('assigned','in_progress','reopened')
+          and f.moderation_state in ('published','hidden') and f.answer_due_at < ${now}
+      ) o
+      where o.n > 0 ${unitId === undefined ? sql`` : sql`and u.id = ${unitId}`}`.execute(db)
   ).rows;
-  return new Map(rows.map((r) => [r.unit_id!, Number(r.n)]));
+  return new Map(rows.map((r) => [r.unit_id, Number(r.n)]));
 }
 
 // ---- units
