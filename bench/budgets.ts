@@ -7,7 +7,7 @@
  *
  * The write paths leave their rows behind on the benchmark database: pending feedback (not on
  * the board), supports of published items, bench users (`bench.*@contoh.id`) and one forum per
- * run. The evaluation rollup is built first when it is empty (bench/generate.ts loads without
+ * run. The evaluation rollup is completed first (bench/generate.ts loads without
  * the triggers that queue it), like bench/evaluation.ts does.
  */
 import { randomBytes } from 'node:crypto';
