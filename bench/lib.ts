@@ -72,14 +72,5 @@ export function machineInfo(): { nproc: number; cpu: string; memGiB: string; nod
   };
 }
 
-/** Deterministic random numbers (mulberry32), so every run asks the same questions. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic random numbers (the product's own mulberry32), so every run asks the same questions. */
+export { seededRandom as rng } from '../src/server/evaluation/stats.ts';
