@@ -706,10 +706,11 @@ function report(r: {
   L.push(`| Node | ${info.machine.node} |`);
   L.push(`| PostgreSQL | ${info.version.split(' on ')[0]} (${Object.entries(info.settings).map(([k, v]) => `${k}=${v}`).join(', ')}) |`);
   L.push(`| load average at start | ${info.loadavg} |`);
+  L.push(`| server's read cache | ${process.env.READ_CACHE !== undefined && !/^(1|true|yes)$/.test(process.env.READ_CACHE) ? 'off (READ_CACHE=' + process.env.READ_CACHE + '): every view reads the database' : 'on (the default): public reads kept in memory until the content changes, src/server/db/read-cache.ts'} |`);
   L.push(`| feedback rows | ${info.counts.feedback!.toLocaleString('en')} (${info.counts.public!.toLocaleString('en')} published and public) |`);
   L.push(`| feedback_events / ratings | ${info.counts.events!.toLocaleString('en')} / ${info.counts.ratings!.toLocaleString('en')} |`);
   L.push(`| sizes | ${info.sizes.map((s) => `${s.name} ${s.size}`).join('; ')} |`);
-  if (r.generated) L.push(`| data generation | ${r.generated.seconds.toFixed(0)} s (bench/generate.ts, incl. index rebuild and VACUUM ANALYZE) |`);
+  if (r.generated) L.push(`| data generation | ${r.generated.seconds.toFixed(0)} s (bench/generate.ts, incl. index rebuild, VACUUM ANALYZE and CHECKPOINT) |`);
   L.push('');
   L.push(
     `**Everything shares the same ${info.machine.nproc} cores**: the Node server (one process), PostgreSQL and the load generator run on this one machine, ` +

@@ -15,7 +15,7 @@ export function initApp(): Promise<DbHandle> {
   const g = globalThis as { [APP_KEY]?: Promise<DbHandle> };
   g[APP_KEY] ??= (async () => {
     const config = getConfig();
-    const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteMode: config.pgliteMode });
+    const handle = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteMode: config.pgliteMode, readCache: config.readCache });
     const migrated = await migrateToLatest(handle.db);
     for (const r of migrated.results ?? []) log.info('migration applied', { migration: r.migrationName, status: r.status });
     await seedReferenceData(handle.db);

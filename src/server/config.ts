@@ -14,6 +14,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** Where the embedded database runs (without DATABASE_URL); unset: the default of src/server/db. */
   pgliteMode: 'main' | 'worker' | undefined;
+  /** Keep public reads in memory until the content changes (src/server/db/read-cache.ts); READ_CACHE, default on. */
+  readCache: boolean;
   publicUrl: string;
   production: boolean;
   trustProxy: boolean;
@@ -91,6 +93,7 @@ const schema = z.object({
     .enum(['main', 'worker'])
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  READ_CACHE: bool.default(true),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   NODE_ENV: z.string().default('development'),
   TRUST_PROXY: bool.default(false),
@@ -154,6 +157,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     pgliteMode: e.PGLITE_MODE,
+    readCache: e.READ_CACHE,
     publicUrl,
     production: e.NODE_ENV === 'production',
     trustProxy: e.TRUST_PROXY,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { cachedRead } from '../db/read-cache.ts';
 import type { FeedbackKind, HandlingStatus } from '../db/schema.ts';
 import type { BoardFilter } from '../feedback/queries.ts';
 import { publicLocation, type LatLng } from '../geo/bounds.ts';
@@ -17,8 +18,15 @@ export interface MapPoint {
   at: LatLng;
 }
 
-/** The board's map of the current filter: public items only, places rounded, bounded in number. */
-export async function boardMap(db: Db, filter: BoardFilter, limit = MAP_POINT_LIMIT): Promise<{ points: MapPoint[]; limited: boolean }> {
+/**
+ * The board's map of the current filter: public items only, places rounded, bounded in number
+ * (the same for everyone: kept in memory until the content changes).
+ */
+export function boardMap(db: Db, filter: BoardFilter, limit = MAP_POINT_LIMIT): Promise<{ points: MapPoint[]; limited: boolean }> {
+  return cachedRead(db, `map:${JSON.stringify([filter, limit])}`, () => readBoardMap(db, filter, limit));
+}
+
+async function readBoardMap(db: Db, filter: BoardFilter, limit: number): Promise<{ points: MapPoint[]; limited: boolean }> {
   const rows = await selectMapPoints(db, filter, limit + 1);
   const points: MapPoint[] = [];
   for (const r of rows.slice(0, limit)) {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { log } from '../log.ts';
+import { ChangeFeed, ChangeTrackingDialect, listenForChanges, registerChangeFeed } from './changes.ts';
 import { EngineDialect, type EngineBackend } from './pglite-driver.ts';
 import { DATE_OID, openPGlite, PGliteEngine } from './pglite-engine.ts';
 import { pgliteWorkerFile, startPGliteThread } from './pglite-thread.ts';
@@ -32,8 +33,18 @@ pg.types.setTypeParser(DATE_OID, (v) => v);
  * Opens the database: a pg.Pool when `databaseUrl` is set, otherwise an embedded PGlite
  * persisted in `dataDir/pglite` (or in memory when `dataDir` is null, for tests), run on the
  * main thread or in a worker thread (`pgliteMode`, else PGLITE_MODE, else the default).
+ * With `readCache`, the handle gets a ChangeFeed (./changes.ts), which lets ./read-cache.ts keep
+ * reads in memory; on PostgreSQL that opens one more connection, which listens for the writes
+ * of other processes.
  */
-export async function openDb(opts: { databaseUrl?: string; dataDir: string | null; poolSize?: number; pgliteMode?: PgliteMode }): Promise<DbHandle> {
+export async function openDb(opts: { databaseUrl?: string; dataDir: string | null; poolSize?: number; pgliteMode?: PgliteMode; readCache?: boolean }): Promise<DbHandle> {
+  // The embedded database has no other writer than this process: its feed is live at once.
+  const feed = opts.readCache ? new ChangeFeed(!opts.databaseUrl) : null;
+  const tracked = (d: Dialect): Dialect => (feed ? new ChangeTrackingDialect(d, feed) : d);
+  const withFeed = (db: Db) => {
+    if (feed) registerChangeFeed(db, feed);
+    return db;
+  };
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle connection dropped by the server (restart, failover) must not crash the process:
@@ -47,8 +58,16 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     pool.on('connect', (client) => {
       client.on('error', (e) => log.warn('database connection lost', { error: e.message, code: (e as { code?: string }).code }));
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const db = withFeed(new Kysely<Database>({ dialect: tracked(new PostgresDialect({ pool })) }));
+    const stopListening = feed ? listenForChanges(opts.databaseUrl, feed) : async () => {};
+    return {
+      db,
+      kind: 'postgres',
+      close: async () => {
+        await stopListening();
+        await db.destroy();
+      },
+    };
   }
   let release = () => {};
   let dir: string | undefined;
@@ -73,7 +92,7 @@ export async function openDb(opts: { databaseUrl?: string; dataDir: string | nul
     release();
     throw e;
   }
-  const db = new Kysely<Database>({ dialect: new EngineDialect(backend) });
+  const db = withFeed(new Kysely<Database>({ dialect: tracked(new EngineDialect(backend)) }));
   return {
     db,
     kind: 'pglite',

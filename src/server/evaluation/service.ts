@@ -12,6 +12,7 @@ import {
 import { canExportEvaluation } from './permissions.ts';
 import * as q from './queries.ts';
 import { cachedReference } from '../reference/cache.ts';
+import { cachedRead, isPresent } from '../db/read-cache.ts';
 import { feedbackCsvStream } from './csv.ts';
 import { ensureFresh } from './refresh.ts';
 import { beforeAfter, sumsByUnit } from './effects.ts';
@@ -98,11 +99,19 @@ function allUnits(db: Db): Promise<q.UnitInfo[]> {
 }
 
 /**
- * The public scorecard of a unit: aggregates only. Null for an unknown slug. One statement in
- * the common case (queries.selectUnitScorecard, which also says whether the rollup queue had
- * pairs waiting); only then does it refresh (bounded, as ensureFresh) and read again.
+ * The public scorecard of a unit: aggregates only. Null for an unknown slug. The same for
+ * everyone, so kept in memory (../db/read-cache.ts) until the content changes, and for at most
+ * READ_CACHE_TTL_MS of the clock (which moves the overdue count and, at a month's turn, the
+ * periods). One statement in the common case (queries.selectUnitScorecard, which also says
+ * whether the rollup queue had pairs waiting); only then does it refresh (bounded, as
+ * ensureFresh) and read again.
  */
-export async function unitScorecard(db: Db, slug: string, now = new Date()) {
+export function unitScorecard(db: Db, slug: string, now = new Date()) {
+  if (!isPresent(now)) return readUnitScorecard(db, slug, now);
+  return cachedRead(db, `scorecard:${slug}`, () => readUnitScorecard(db, slug, now));
+}
+
+async function readUnitScorecard(db: Db, slug: string, now: Date) {
   const unit = (await allUnits(db)).find((u) => u.slug === slug);
   if (!unit) return null;
   const today = witDate(now);

@@ -1,6 +1,7 @@
 import { isValidMonth } from '../../domain/dates.ts';
 import type { SessionUser } from '../accounts/sessions.ts';
 import type { Db } from '../db/index.ts';
+import { cachedRead } from '../db/read-cache.ts';
 import { FEEDBACK_KINDS, HANDLING_STATUSES, SECTORS, type FeedbackKind, type HandlingStatus, type Sector } from '../db/schema.ts';
 import * as q from './queries.ts';
 
@@ -59,8 +60,11 @@ export function parseBoardQuery(sp: URLSearchParams): BoardQuery & { raw: Record
   return { filter: { kind, status, sector, unitId, kecamatan, from, to, q: qText }, sort, after: decodeCursor(sp.get('setelah')), raw };
 }
 
+/** One page of the public board (the same for everyone: kept in memory until the content changes). */
 export async function listBoard(db: Db, query: BoardQuery) {
-  const rows = await q.selectBoardPage(db, query.filter, query.sort, query.after, BOARD_PAGE_SIZE + 1);
+  const rows = await cachedRead(db, `board:${JSON.stringify([query.filter, query.sort, query.after])}`, () =>
+    q.selectBoardPage(db, query.filter, query.sort, query.after, BOARD_PAGE_SIZE + 1),
+  );
   const items = rows.slice(0, BOARD_PAGE_SIZE);
   const last = items.at(-1);
   const next =

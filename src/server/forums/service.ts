@@ -7,6 +7,7 @@ import { witDate } from '../calendar/working-days.ts';
 import { parseWitLocal } from '../../domain/dates.ts';
 import { canManageForums, canViewForum } from './permissions.ts';
 import * as q from './queries.ts';
+import { cachedRead, isPresent } from '../db/read-cache.ts';
 
 /**
  * Forums, reading: finding and listing forums, the month view, a forum's public details and the
@@ -33,7 +34,16 @@ export function findForumBySlug(db: Db, user: SessionUser | null, slug: string) 
 
 /** Upcoming (soonest first) and past (latest first) public forums; drafts too for moderators. */
 export async function listForums(db: Db, user: SessionUser | null, now = new Date()) {
-  const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
+  const manager = canManageForums(user);
+  const statuses: ForumStatus[] = manager ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
+  // What everyone else sees is the same for all: kept in memory until a forum changes, and for
+  // at most READ_CACHE_TTL_MS of the clock (a forum that ends moves to "held" that late).
+  // A caller asking about another moment (tests, tools) reads the database.
+  if (!manager && isPresent(now)) return cachedRead(db, 'forums:list', () => readForumLists(db, statuses, now));
+  return readForumLists(db, statuses, now);
+}
+
+async function readForumLists(db: Db, statuses: ForumStatus[], now: Date) {
   const [upcoming, past] = await Promise.all([
     // A forum is upcoming until it has taken place (ended, minutes published or closed).
     q.selectForumListWithUnits(db, { statuses, order: 'asc', limit: 24, taken: { now, is: 'ahead' } }),
@@ -50,8 +60,8 @@ export function listForumsInMonth(db: Db, user: SessionUser | null, month: strin
   if (!from) return Promise.resolve([]);
   const next = Number(m[2]) === 12 ? `${Number(m[1]) + 1}-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}`;
   const to = parseWitLocal(`${next}-01T00:00`)!;
-  const statuses: ForumStatus[] = canManageForums(user) ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
-  return q.selectForumList(db, { from, to, statuses, order: 'asc', limit: 100 });
+  if (canManageForums(user)) return q.selectForumList(db, { from, to, statuses: ['draft', 'published', 'cancelled', 'closed'], order: 'asc', limit: 100 });
+  return cachedRead(db, `forums:month:${month}`, () => q.selectForumList(db, { from, to, statuses: ['published', 'cancelled', 'closed'], order: 'asc', limit: 100 }));
 }
 
 /**
