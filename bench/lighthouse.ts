@@ -127,6 +127,23 @@ async function lighthouse(url: string): Promise<One> {
   };
 }
 
+/**
+ * Lighthouse sometimes fails to record the trace of a load (`NO_NAVSTART`, a runtime error of
+ * the tool, not a score): such a run is repeated, twice at most, and the retries are counted.
+ */
+let retried = 0;
+async function withRetries<T>(f: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (attempt >= 2 || !/NO_NAVSTART|NO_FCP|PROTOCOL_TIMEOUT/.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
+      retried++;
+      log(`lighthouse runtime error, run repeated: ${String((e as { stderr?: string }).stderr ?? e).trim().slice(0, 160)}`);
+    }
+  }
+}
+
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const spread = (v: number[]): string => `${Math.min(...v)}–${Math.max(...v)}`;
 
@@ -136,7 +153,7 @@ try {
     results[p] = [];
     for (let i = 0; i < runs; i++) {
       log(`${p} run ${i + 1}/${runs}`);
-      results[p]!.push(await lighthouse(base + p));
+      results[p]!.push(await withRetries(() => lighthouse(base + p)));
     }
   }
 } finally {
@@ -151,7 +168,7 @@ const lines = [
   `# Lighthouse, mobile profile (${LIGHTHOUSE}), ${runs} runs per page`,
   '',
   `Machine: ${JSON.stringify(machineInfo())}. Chromium: ${chrome}. Data: ${dataDir ? 'demo data set, fresh embedded database' : base}.`,
-  'Median of the runs, with the spread (min–max) of the scores; times in ms are medians; "load" is the 1-minute load average before each run.',
+  `Median of the runs, with the spread (min–max) of the scores; times in ms are medians; "load" is the 1-minute load average before each run. Runs repeated after a Lighthouse runtime error (no score): ${retried}.`,
   '',
   '| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS | Speed Index | load |',
   '|---|---|---|---|---:|---:|---:|---:|---:|---|',

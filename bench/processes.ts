@@ -9,10 +9,12 @@
  *    --runs rounds (3) of --seconds (5) per page (`/`, `/masukan`, `/masukan?q=jalan`).
  * 2. A session made on process 1 (sign-up over HTTP: the form, then the emailed link) is valid on every process (`/akun` shows the
  *    account's name on each).
- * 3. No overbooking: --racers residents (24) register at once for a forum with 5 free seats, their
+ * 3. The read cache across processes: every process's board is read twice (kept in memory), a
+ *    title is changed through another connection, and every process must show it within 5 s.
+ * 4. No overbooking: --racers residents (24) register at once for a forum with 5 free seats, their
  *    requests spread over the processes; exactly 5 get a seat, the rest are waitlisted, and the
  *    forum's seat counter equals the registered rows.
- * 4. Each email sent once: the registrations' emails are delivered by the processes' workers to a
+ * 5. Each email sent once: the registrations' emails are delivered by the processes' workers to a
  *    local SMTP server (smtp-server); every outbox row of the race arrives exactly once.
  *
  * Options: --processes N (2) --runs N (3) --seconds S (5) --connections C (8) --port P (4620: nginx
@@ -226,7 +228,26 @@ async function main() {
     check(r.status === 200 && html.includes(name), `the session is valid on the process on ${p} (/akun ${r.status}${html.includes(name) ? ', shows the name' : ''})`);
   }
 
-  // ---- 3. seats race across the processes
+  // ---- 3. a change committed elsewhere (here: this script's own connection, as an admin's SQL
+  // or a third process would) reaches the board every process keeps in memory
+  for (const p of ports) for (let i = 0; i < 2; i++) await (await fetch(`http://127.0.0.1:${p}/masukan`)).text();
+  const newest = (await pool.query(`select id, title from feedback where moderation_state = 'published' and not confidential order by created_at desc, id desc limit 1`)).rows[0] as { id: number; title: string };
+  const marker = `Penanda lintas proses ${Date.now()}`;
+  const changedAt = performance.now();
+  await pool.query(`update feedback set title = $2 where id = $1`, [newest.id, marker]);
+  const seenAfter: string[] = [];
+  for (const p of ports) {
+    let seen = -1;
+    while (seen < 0 && performance.now() - changedAt < 5000) {
+      if ((await (await fetch(`http://127.0.0.1:${p}/masukan`)).text()).includes(marker)) seen = performance.now() - changedAt;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    check(seen >= 0, `the changed title is on the board of the process on ${p} within 5 s (${seen >= 0 ? `${seen.toFixed(0)} ms` : 'not seen'})`);
+    seenAfter.push(`${seen.toFixed(0)} ms`);
+  }
+  await pool.query(`update feedback set title = $2 where id = $1`, [newest.id, newest.title]);
+
+  // ---- 4. seats race across the processes
   const forum = (await pool.query(`select id, slug, resident_taken from forums where status = 'published' and starts_at > now() + interval '2 days' order by starts_at limit 1`)).rows[0] as { id: number; slug: string; resident_taken: number } | undefined;
   if (!forum) throw new Error('the demo data set has no published forum in the future');
   // A throwaway database: open registration now, with exactly FREE_SEATS resident seats left.
@@ -264,7 +285,7 @@ async function main() {
   const counter = (await pool.query(`select f.resident_taken, f.capacity, (select count(*)::int from forum_registrations r where r.forum_id = f.id and r.status = 'registered' and r.pool = 'resident') as rows from forums f where f.id = $1`, [forum.id])).rows[0] as { resident_taken: number; capacity: number; rows: number };
   check(counter.resident_taken === counter.rows && counter.rows <= counter.capacity, `the seat counter equals the registered rows and stays within capacity (${counter.resident_taken} / ${counter.rows} rows / capacity ${counter.capacity})`);
 
-  // ---- 4. each email once (the workers of all processes deliver the outbox)
+  // ---- 5. each email once (the workers of all processes deliver the outbox)
   const ids = (await pool.query(`select id from outbox where id > $1 and channel = 'email' and to_email like 'racer.%'`, [outboxBefore])).rows.map((r: { id: number }) => r.id);
   check(ids.length === RACERS, `one email queued per registration (${ids.length})`);
   const deadline = Date.now() + 90_000;
@@ -282,7 +303,7 @@ async function main() {
   L.push(`${m.nproc} × ${m.cpu}, Node ${m.node}; PostgreSQL 15 (one cluster), demo data set; load average ${loadStart} at the start, ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end. Closed loop, autocannon ${CONNECTIONS} connections, ${SECONDS} s, ${RUNS} rounds alternating; median (min–max).`, '');
   L.push(`| page | one process (direct) req/s | ${N} processes behind nginx req/s | ratio |`, '|---|---:|---:|---:|');
   for (const r of rows) L.push(`| \`${r.page}\` | ${spread(r.one)} | ${spread(r.many)} | ${(median(r.many.map((v, i) => v / r.one[i]!)) * 100).toFixed(0)}% |`);
-  L.push('', '## Correctness across the processes', '', ...[`session made on process 1 valid on all ${N}`, `${RACERS} concurrent registrations for ${FREE_SEATS} seats, spread over the processes: no overbooking`, 'each email of the race delivered exactly once by the workers of all processes'].map((s) => `- ${s}`), '');
+  L.push('', '## Correctness across the processes', '', ...[`session made on process 1 valid on all ${N}`, `a title changed in the database (another connection) is on every process's board, which each keeps in memory: seen after ${seenAfter.join(', ')} (process by process, one after the other)`, `${RACERS} concurrent registrations for ${FREE_SEATS} seats, spread over the processes: no overbooking`, 'each email of the race delivered exactly once by the workers of all processes'].map((s) => `- ${s}`), '');
   L.push(failures.length ? `**FAILED**: ${failures.join('; ')}` : 'All checks passed.', '');
   const md = L.join('\n');
   console.log(md);
