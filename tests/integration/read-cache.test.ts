@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, expect, it, vi } from 'vitest';
 import { CHURN_TABLES, changeFeedOf, writesContent } from '../../src/server/db/changes.ts';
-import { openDb } from '../../src/server/db/index.ts';
+import { openDb, type Db, type DbKind } from '../../src/server/db/index.ts';
 import { cachedRead, clearReadCache, READ_CACHE_TTL_MS } from '../../src/server/db/read-cache.ts';
 import { listBoard, parseBoardQuery } from '../../src/server/feedback/board.ts';
 import { supportFeedback } from '../../src/server/feedback/tracking.ts';
@@ -18,6 +19,20 @@ import { makeUser, submitPublished, valueOf } from '../support/feedback-fixtures
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/**
+ * Waits until this process has heard every notification committed so far (PostgreSQL: they arrive
+ * after the commit, on the listener's connection, in commit order); at once on PGlite, which has
+ * no other writer. Without it an earlier write's notification could arrive in the middle of an
+ * assertion about a later one.
+ */
+async function settled(db: Db, kind: DbKind): Promise<void> {
+  if (kind !== 'postgres') return;
+  const token = `sync:${randomUUID()}`;
+  const heard = changeFeedOf(db)!.whenHeard(token);
+  await sql`select pg_notify('bd_content', ${token})`.execute(db);
+  await heard;
+}
 
 /** A loader that counts its calls and returns what the database holds now. */
 function counting<T>(read: () => Promise<T>) {
@@ -42,6 +57,8 @@ describeEachDb('public reads kept in memory', (get) => {
   });
 
   it('serves a read from memory until this process writes content, in or out of a transaction', async () => {
+    const settle = () => settled(db(), get().kind);
+    await settle();
     clearReadCache(db());
     const load = counting(async () => (await db().selectFrom('units').select('name').orderBy('id').executeTakeFirstOrThrow()).name);
     const first = await cachedRead(db(), 'test:unit-name', load);
@@ -50,16 +67,19 @@ describeEachDb('public reads kept in memory', (get) => {
 
     // Churn (a session, a rate-limit count) does not count as a change...
     await db().insertInto('rate_limits').values({ key: `test-${Date.now()}`, window_start: new Date(), count: 1 }).execute();
+    await settle();
     await cachedRead(db(), 'test:unit-name', load);
     expect(load.calls).toBe(1);
     // ...nor does a write that touched no row.
     await db().updateTable('units').set({ name: 'x' }).where('id', '=', -1).execute();
+    await settle();
     await cachedRead(db(), 'test:unit-name', load);
     expect(load.calls).toBe(1);
 
     const unit = await db().selectFrom('units').select(['id', 'name']).orderBy('id').executeTakeFirstOrThrow();
     try {
       await db().updateTable('units').set({ name: 'Nama baru' }).where('id', '=', unit.id).execute();
+      await settle();
       expect(await cachedRead(db(), 'test:unit-name', load)).toBe('Nama baru');
       expect(load.calls).toBe(2);
 
@@ -68,6 +88,7 @@ describeEachDb('public reads kept in memory', (get) => {
         await trx.updateTable('units').set({ name: 'Nama dalam transaksi' }).where('id', '=', unit.id).execute();
         expect(await cachedRead(db(), 'test:unit-name', load)).toBe('Nama baru');
       });
+      await settle();
       expect(await cachedRead(db(), 'test:unit-name', load)).toBe('Nama dalam transaksi');
       const calls = load.calls;
       await db()
@@ -77,6 +98,7 @@ describeEachDb('public reads kept in memory', (get) => {
           throw new Error('rollback');
         })
         .catch(() => {});
+      await settle();
       expect(await cachedRead(db(), 'test:unit-name', load)).toBe('Nama dalam transaksi');
       expect(load.calls).toBe(calls);
     } finally {
@@ -162,6 +184,7 @@ describePostgres('public reads kept in memory, several processes', (get) => {
     expect(feed).toBeDefined();
     for (let i = 0; i < 100 && !feed.live; i++) await feed.nextChange();
     expect(feed.live).toBe(true);
+    await settled(db, 'postgres');
     clearReadCache(db);
     const load = counting(async () => Number((await db.selectFrom('forums').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
     const before = await cachedRead(db, 'test:forums', load);

@@ -88,6 +88,21 @@ export class ChangeFeed {
   nextChange(): Promise<void> {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
+  /**
+   * A notification on CONTENT_CHANNEL. A `sync:<token>` payload carries no change: a process sends
+   * one (`select pg_notify('bd_content', 'sync:…')`) to learn, when it comes back, that every
+   * notification committed before it has been heard (notifications arrive in commit order).
+   */
+  heard(payload: string): void {
+    if (!payload.startsWith('sync:')) return this.changed();
+    this.#tokens.get(payload)?.();
+    this.#tokens.delete(payload);
+  }
+  /** Resolves when the `sync:` notification `token` is heard (see `heard`). */
+  whenHeard(token: string): Promise<void> {
+    return new Promise((resolve) => this.#tokens.set(token, resolve));
+  }
+  #tokens = new Map<string, () => void>();
 }
 
 const FEEDS = Symbol.for('baku-dengar.change-feeds');
@@ -264,7 +279,7 @@ export function listenForChanges(connectionString: string, feed: ChangeFeed): ()
     c.on('end', () => {
       if (client === c) lost('connection ended');
     });
-    c.on('notification', () => feed.changed());
+    c.on('notification', (n) => feed.heard(n.payload ?? ''));
     c.connect()
       .then(() => c.query(`listen ${CONTENT_CHANNEL}`))
       .then(() => {
