@@ -41,6 +41,7 @@ import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import { type CompiledQuery, Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import type pg from 'pg';
+import { parseConfig } from '../src/server/config.ts';
 import type { Database } from '../src/server/db/schema.ts';
 import type { BoardCursor, BoardFilter, BoardSort } from '../src/server/feedback/queries.ts';
 import { KIND_ORDER, SEARCH_TERMS, SECTOR_ORDER } from './corpus.ts';
@@ -97,6 +98,8 @@ const WARMUP = num(args.warmup, 10);
 const NEEDS_SERVER = ['http', 'js', 'saturation', 'ceiling'].some((k) => ONLY.has(k));
 
 const rand = rng(20261127);
+/** Whether the server (which inherits this environment) keeps public reads in memory, as its config reads READ_CACHE. */
+const serverReadCache = parseConfig({ READ_CACHE: process.env.READ_CACHE }).readCache;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 let selectBoardPage: typeof import('../src/server/feedback/queries.ts').selectBoardPage;
 const encodeCursor = (c: BoardCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -706,7 +709,7 @@ function report(r: {
   L.push(`| Node | ${info.machine.node} |`);
   L.push(`| PostgreSQL | ${info.version.split(' on ')[0]} (${Object.entries(info.settings).map(([k, v]) => `${k}=${v}`).join(', ')}) |`);
   L.push(`| load average at start | ${info.loadavg} |`);
-  L.push(`| server's read cache | ${process.env.READ_CACHE !== undefined && !/^(1|true|yes)$/.test(process.env.READ_CACHE) ? 'off (READ_CACHE=' + process.env.READ_CACHE + '): every view reads the database' : 'on (the default): public reads kept in memory until the content changes, src/server/db/read-cache.ts'} |`);
+  L.push(`| server's read cache | ${serverReadCache ? 'on (the default): public reads kept in memory until the content changes, src/server/db/read-cache.ts' : `off (READ_CACHE=${process.env.READ_CACHE}): every view reads the database`} |`);
   L.push(`| feedback rows | ${info.counts.feedback!.toLocaleString('en')} (${info.counts.public!.toLocaleString('en')} published and public) |`);
   L.push(`| feedback_events / ratings | ${info.counts.events!.toLocaleString('en')} / ${info.counts.ratings!.toLocaleString('en')} |`);
   L.push(`| sizes | ${info.sizes.map((s) => `${s.name} ${s.size}`).join('; ')} |`);

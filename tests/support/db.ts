@@ -20,7 +20,7 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-export async function createTestDb(kind: DbKind, opts: { seed?: boolean; poolSize?: number; readCache?: boolean } = {}): Promise<TestDb> {
+export async function createTestDb(kind: DbKind, opts: { seed?: boolean; poolSize?: number } = {}): Promise<TestDb> {
   let url: string | null = null;
   let drop = async () => {};
   if (kind === 'postgres') {
@@ -42,7 +42,7 @@ export async function createTestDb(kind: DbKind, opts: { seed?: boolean; poolSiz
   }
   // As the app opens it: public reads kept in memory until the content changes
   // (src/server/db/read-cache.ts), so every suite also checks that no change goes unseen.
-  const handle = await openDb({ databaseUrl: url ?? undefined, dataDir: null, poolSize: opts.poolSize, readCache: opts.readCache ?? true });
+  const handle = await openDb({ databaseUrl: url ?? undefined, dataDir: null, poolSize: opts.poolSize, readCache: true });
   await migrateToLatest(handle.db);
   if (opts.seed !== false) await seedReferenceData(handle.db);
   return {

@@ -75,6 +75,13 @@ describe('parseConfig', () => {
     expect(parseConfig({ HOST: 'baku.local', PORT: '3000' }).publicUrl).toBe('http://baku.local:3000');
   });
 
+  it('keeps public reads in memory unless READ_CACHE turns it off', () => {
+    expect(parseConfig({}).readCache).toBe(true);
+    expect(parseConfig({ READ_CACHE: 'false' }).readCache).toBe(false);
+    expect(parseConfig({ READ_CACHE: '0' }).readCache).toBe(false);
+    expect(parseConfig({ READ_CACHE: 'yes' }).readCache).toBe(true);
+  });
+
   it('treats empty DATABASE_URL and SMTP_URL as unset', () => {
     const c = parseConfig({ DATABASE_URL: '', SMTP_URL: '' });
     expect(c.databaseUrl).toBeUndefined();
@@ -93,6 +100,7 @@ describe('parseConfig', () => {
     ['PUBLIC_URL', 'ftp://example.id'],
     ['PUBLIC_URL', 'not a url'],
     ['TRUST_PROXY', 'maybe'],
+    ['READ_CACHE', 'sometimes'],
     ['LOG_LEVEL', 'verbose'],
     ['BODY_LIMIT_MB', '0'],
     ['SESSION_STAFF_IDLE_HOURS', '-1'],

@@ -63,6 +63,7 @@ export class ChangeFeed {
   #epoch = 0;
   #live: boolean;
   #waiters: Array<() => void> = [];
+  #tokens = new Map<string, () => void>();
   constructor(live: boolean) {
     this.#live = live;
   }
@@ -102,7 +103,6 @@ export class ChangeFeed {
   whenHeard(token: string): Promise<void> {
     return new Promise((resolve) => this.#tokens.set(token, resolve));
   }
-  #tokens = new Map<string, () => void>();
 }
 
 const FEEDS = Symbol.for('baku-dengar.change-feeds');
@@ -171,19 +171,18 @@ class TrackedConnection implements DatabaseConnection {
   }
   async executeQuery<R>(q: CompiledQuery, options?: Parameters<DatabaseConnection['executeQuery']>[1]): Promise<QueryResult<R>> {
     const result = await this.inner.executeQuery<R>(q, options);
-    if (writesContent(q.sql, result.numAffectedRows)) {
-      if (this.inTransaction) this.wrote = true;
-      else this.feed.changed();
-    }
+    if (writesContent(q.sql, result.numAffectedRows)) this.#wroteContent();
     return result;
   }
   streamQuery<R>(q: CompiledQuery, chunkSize: number, options?: Parameters<DatabaseConnection['streamQuery']>[2]): AsyncIterableIterator<QueryResult<R>> {
     // Streams are reads (exports); a write through one still counts, at its start.
-    if (writesContent(q.sql, undefined)) {
-      if (this.inTransaction) this.wrote = true;
-      else this.feed.changed();
-    }
+    if (writesContent(q.sql, undefined)) this.#wroteContent();
     return this.inner.streamQuery<R>(q, chunkSize, options);
+  }
+  /** A content write: a change now, or at the commit of the transaction it is part of. */
+  #wroteContent(): void {
+    if (this.inTransaction) this.wrote = true;
+    else this.feed.changed();
   }
 }
 

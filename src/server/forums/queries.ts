@@ -84,7 +84,7 @@ export function selectActiveUnitIds(db: Db, ids: number[]) {
 export interface ForumListFilter {
   from?: Date;
   to?: Date;
-  statuses: ForumStatus[];
+  statuses: readonly ForumStatus[];
   order: 'asc' | 'desc';
   limit: number;
   /**

@@ -1,7 +1,7 @@
 import type { SessionUser } from '../accounts/sessions.ts';
 import type { Actor } from '../audit/service.ts';
 import type { Db } from '../db/index.ts';
-import type { ForumStatus } from '../db/schema.ts';
+import { FORUM_STATUSES, type ForumStatus } from '../../domain/vocabulary.ts';
 import type { FieldErrors } from '../forms.ts';
 import { witDate } from '../calendar/working-days.ts';
 import { parseWitLocal } from '../../domain/dates.ts';
@@ -32,18 +32,20 @@ export function findForumBySlug(db: Db, user: SessionUser | null, slug: string) 
   return q.selectForumBySlug(db, slug).then((f) => (f && canViewForum(user, f) ? f : null));
 }
 
+/** The statuses the public lists: every one but drafts. */
+const PUBLIC_FORUM_STATUSES: readonly ForumStatus[] = FORUM_STATUSES.filter((s) => s !== 'draft');
+
 /** Upcoming (soonest first) and past (latest first) public forums; drafts too for moderators. */
 export async function listForums(db: Db, user: SessionUser | null, now = new Date()) {
-  const manager = canManageForums(user);
-  const statuses: ForumStatus[] = manager ? ['draft', 'published', 'cancelled', 'closed'] : ['published', 'cancelled', 'closed'];
+  const read = (statuses: readonly ForumStatus[]) => readForumLists(db, statuses, now);
+  if (canManageForums(user)) return read(FORUM_STATUSES);
   // What everyone else sees is the same for all: kept in memory until a forum changes, and for
   // at most READ_CACHE_TTL_MS of the clock (a forum that ends moves to "held" that late).
   // A caller asking about another moment (tests, tools) reads the database.
-  if (!manager && isPresent(now)) return cachedRead(db, 'forums:list', () => readForumLists(db, statuses, now));
-  return readForumLists(db, statuses, now);
+  return isPresent(now) ? cachedRead(db, 'forums:list', () => read(PUBLIC_FORUM_STATUSES)) : read(PUBLIC_FORUM_STATUSES);
 }
 
-async function readForumLists(db: Db, statuses: ForumStatus[], now: Date) {
+async function readForumLists(db: Db, statuses: readonly ForumStatus[], now: Date) {
   const [upcoming, past] = await Promise.all([
     // A forum is upcoming until it has taken place (ended, minutes published or closed).
     q.selectForumListWithUnits(db, { statuses, order: 'asc', limit: 24, taken: { now, is: 'ahead' } }),
@@ -60,8 +62,9 @@ export function listForumsInMonth(db: Db, user: SessionUser | null, month: strin
   if (!from) return Promise.resolve([]);
   const next = Number(m[2]) === 12 ? `${Number(m[1]) + 1}-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}`;
   const to = parseWitLocal(`${next}-01T00:00`)!;
-  if (canManageForums(user)) return q.selectForumList(db, { from, to, statuses: ['draft', 'published', 'cancelled', 'closed'], order: 'asc', limit: 100 });
-  return cachedRead(db, `forums:month:${month}`, () => q.selectForumList(db, { from, to, statuses: ['published', 'cancelled', 'closed'], order: 'asc', limit: 100 }));
+  const read = (statuses: readonly ForumStatus[]) => q.selectForumList(db, { from, to, statuses, order: 'asc', limit: 100 });
+  if (canManageForums(user)) return read(FORUM_STATUSES);
+  return cachedRead(db, `forums:month:${month}`, () => read(PUBLIC_FORUM_STATUSES));
 }
 
 /**
@@ -89,7 +92,7 @@ export async function forumMonth(db: Db, user: SessionUser | null, param: string
 
 /** Every published (and cancelled, so calendars drop it) forum for the subscribable feed. */
 export function listFeedForums(db: Db, now = new Date()) {
-  return q.selectForums(db, { from: new Date(now.getTime() - 366 * 86400_000), statuses: ['published', 'cancelled', 'closed'], order: 'asc', limit: 500 });
+  return q.selectForums(db, { from: new Date(now.getTime() - 366 * 86400_000), statuses: PUBLIC_FORUM_STATUSES, order: 'asc', limit: 500 });
 }
 
 export const forumUnits = q.selectForumUnits;
