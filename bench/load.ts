@@ -19,6 +19,8 @@ export interface LoadResult {
   latency: number[];
   /** Latency from actual send to last byte, ms. */
   service: number[];
+  /** Each request's due time (ms since the epoch), in the order of `latency`. */
+  due: number[];
   status: Record<string, number>;
   errors: Record<string, number>;
   /** 200 responses whose body did not pass the check. */
@@ -117,7 +119,7 @@ export async function openLoop(opts: {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const total = Math.round(opts.rate * opts.seconds);
   const interval = 1000 / opts.rate;
-  const r: LoadResult = { scheduled: total, completed: 0, seconds: 0, latency: [], service: [], status: {}, errors: {}, badBody: 0, bytes: 0, cpu: null, maxInFlight: 0 };
+  const r: LoadResult = { scheduled: total, completed: 0, seconds: 0, latency: [], service: [], due: [], status: {}, errors: {}, badBody: 0, bytes: 0, cpu: null, maxInFlight: 0 };
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
 
@@ -137,6 +139,7 @@ export async function openLoop(opts: {
           if (status === 200 && opts.checkBody && !opts.checkBody(body ?? '')) r.badBody++;
         }
         r.latency.push(end - scheduled);
+        r.due.push(performance.timeOrigin + scheduled);
         r.service.push(end - sent);
         resolve();
       };

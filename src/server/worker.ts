@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import { deleteExpiredSessions } from './accounts/queries.ts';
 import { initApp } from './app.ts';
 import { analyzeChangedTables } from './db/autoanalyze.ts';
@@ -20,6 +21,25 @@ import { runRetention } from './privacy/service.ts';
  * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
  * idempotent.
  */
+/** A job that takes longer than this is named in the log: it competes with requests for the CPU and the database. */
+export const SLOW_JOB_MS = 1000;
+
+/**
+ * Every job run is published on this diagnostics channel as `{ job, start, ms }` (start in ms
+ * since the epoch), for tools that lay background work beside request latency
+ * (bench/probe.ts). Publishing costs nothing while nobody subscribes.
+ */
+export const jobChannel = diagnostics.channel('baku:worker-job');
+
+async function timed(job: string, run: () => Promise<unknown>): Promise<void> {
+  const start = Date.now();
+  const started = performance.now();
+  await run();
+  const ms = Math.round(performance.now() - started);
+  if (jobChannel.hasSubscribers) jobChannel.publish({ job, start, ms: performance.now() - started });
+  if (ms > SLOW_JOB_MS) log.warn('slow background job', { job, ms });
+}
+
 export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Promise<void> } {
   const transport = createTransport(config.smtpUrl, config.mailFrom);
   const whatsapp = whatsappWorker(config);
@@ -31,25 +51,27 @@ export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Pro
     if (Date.now() - lastMinute > 60_000) {
       lastMinute = Date.now();
       // PostgreSQL analyzes tables itself (autovacuum); the embedded database does not.
-      if (kind === 'pglite') await analyzeChangedTables(db);
-      await autocloseDue(db, config.publicUrl);
-      await sendOverdueDigest(db, config.handling, config.publicUrl);
+      if (kind === 'pglite') await timed('analyze', () => analyzeChangedTables(db));
+      await timed('autoclose', () => autocloseDue(db, config.publicUrl));
+      await timed('overdue digest', () => sendOverdueDigest(db, config.handling, config.publicUrl));
       // Evaluation rollup: recompute the (unit, day) rows marked dirty by triggers.
-      await refreshDirtyMeasures(db);
-      await sendForumReminders(db, config.publicUrl);
-      await sendForumSurveys(db, config.publicUrl);
-      await runAlerts(db, config.publicUrl, config.handling.digestHourWit);
+      await timed('evaluation rollup', () => refreshDirtyMeasures(db));
+      await timed('forum reminders', () => sendForumReminders(db, config.publicUrl));
+      await timed('forum surveys', () => sendForumSurveys(db, config.publicUrl));
+      await timed('alerts', () => runAlerts(db, config.publicUrl, config.handling.digestHourWit));
     }
-    await whatsapp.tick(db);
-    while ((await deliverDueEmails(db, transport, new Date(), 20, whatsapp.client)) > 0) {
-      /* drain the queue */
-    }
+    await timed('whatsapp', () => whatsapp.tick(db));
+    await timed('deliveries', async () => {
+      while ((await deliverDueEmails(db, transport, new Date(), 20, whatsapp.client)) > 0) {
+        /* drain the queue */
+      }
+    });
     if (Date.now() - lastPrune > 3600_000) {
       lastPrune = Date.now();
-      await deleteExpiredSessions(db, new Date());
-      await pruneRateLimits(db);
-      await pruneAlertData(db);
-      await runRetention(db, config.privacy);
+      await timed('expired sessions', () => deleteExpiredSessions(db, new Date()));
+      await timed('rate-limit windows', () => pruneRateLimits(db));
+      await timed('alert data', () => pruneAlertData(db));
+      await timed('retention', () => runRetention(db, config.privacy));
     }
   };
   const timer = setInterval(() => {

@@ -313,16 +313,22 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   // the database would walk the whole open-items index to find that out.
   if (sort === 'waiting' && (filter.status === 'resolved' || filter.status === 'closed')) return [];
   const query = filter.q ? filter.q.trim() : '';
-  if (!query) return boardPageQuery(db, filter, sort, after, limit, 'none').execute();
-  // Search. The planner guesses how many items match from word frequencies and guesses badly
-  // both ways: words that never occur together ("puskesmas angkot") or at all look common enough
-  // to walk the newest-first index, which then reads the whole board (seconds); words that
+  // A status with another facet: the other facet's listing is walked, and a status is not spread
+  // evenly along it (items still open are the young, little-supported ones), which the planner
+  // cannot know. The other facets are independent enough of each other and of the orders.
+  const statusWithin = filter.status !== undefined && facetsOf(filter).length > 1;
+  if (!query && !statusWithin) return boardPageQuery(db, filter, sort, after, limit, 'none').execute();
+  // Search, or a status within another listing. The planner guesses how many items match from
+  // word frequencies, or from each facet alone, and guesses badly both ways. Words that never
+  // occur together ("puskesmas angkot") or at all, and statuses at the far end of the listing's
+  // order (items still "received" among the most supported), look common enough to walk the
+  // listing's index, which then reads most of it (tens of milliseconds to seconds); words that
   // always occur together ("lampu jalan mati") look rare, so it collects and sorts tens of
   // thousands of matches. So: first look among the first items of the listing (a window of
-  // bounded size, walked in listing order); a full page there is the answer. Otherwise matches
-  // are sparse there, and the GIN index over the vector and the filter columns finds them all
-  // (forced: index scans in listing order are off for that query), at most about
-  // limit × listing / window rows.
+  // bounded size, walked in listing order through the leading facet's index); a full page there
+  // is the answer. Otherwise matches are sparse there, and the GIN index over the vector and the
+  // filter columns finds them all (forced: index scans in listing order are off for that query),
+  // at most about limit × listing / window rows.
   const recent = await boardPageQuery(db, filter, sort, after, limit, 'window').execute();
   if (recent.length >= limit) return recent;
   return db.transaction().execute(async (trx) => {
@@ -335,22 +341,43 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   });
 }
 
+type Facet = 'unitId' | 'sector' | 'kecamatan' | 'kind' | 'status';
+
+function facetsOf(filter: BoardFilter): Facet[] {
+  return (['unitId', 'sector', 'kecamatan', 'kind', 'status'] as const).filter((f) => filter[f] !== undefined);
+}
+
 /**
- * How many items of a listing a search looks through before using its GIN index. The window
+ * The facet whose listing index a window walks (the narrowest kind of listing first), or null
+ * for the whole board's. "Waiting longest" has no index by status (it lists open items only).
+ */
+function leadFacet(filter: BoardFilter, sort: BoardSort): Facet | null {
+  if (sort === 'support' && filter.status) return 'status';
+  return facetsOf(filter).find((f) => !(f === 'status' && sort === 'waiting')) ?? null;
+}
+
+const FACET_COLUMN = { unitId: 'unit_id', sector: 'sector', kecamatan: 'kecamatan_code', kind: 'kind', status: 'status' } as const;
+
+/**
+ * How many items of a listing a window looks through before the GIN index is used. The window
  * reads heap pages in listing order and the GIN path one heap page per match, so the worst case
  * (matches just too sparse to fill a page in the window) reads about w·W + limit × listing / W
  * pages, least at W ≈ √(limit × listing / w), w being the heap pages per window row. The whole
  * board's window walks the heap in the order it was written (newest items are neighbours, about
- * 5 to a page: w ≈ 0.2, listing ≈ 800,000: W ≈ 9,000); a filtered listing's rows are scattered
- * (w ≈ 1) and the listing is a sector, kecamatan or unit (≤ 200,000: W ≈ 2,000). Either way the
- * worst case is about 4,000 pages on a million items.
+ * 5 to a page: w ≈ 0.2, listing ≈ 800,000: W ≈ 9,000); a facet's listing's rows are scattered
+ * (w ≈ 1) and the listing is a sector, kecamatan, unit, kind or status (≤ 200,000: W ≈ 2,000).
+ * Either way the worst case is about 4,000 pages on a million items.
  */
-function searchWindow(filter: BoardFilter): number {
-  return filter.kind || filter.unitId || filter.sector || filter.kecamatan || filter.status ? 2000 : 8000;
+function windowSize(lead: Facet | null): number {
+  return lead ? 2000 : 8000;
 }
 
-function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: BoardCursor | null, limit: number, search: 'none' | 'window' | 'all') {
+function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: BoardCursor | null, limit: number, mode: 'none' | 'window' | 'all') {
   const query = filter.q ? filter.q.trim() : '';
+  const lead = leadFacet(filter, sort);
+  // The window's inner query has the leading facet only: the others, and the words, are looked
+  // for within the window.
+  const scope: BoardFilter = mode === 'window' ? { ...(lead ? { [lead]: filter[lead] } : {}), from: filter.from, to: filter.to } : filter;
   let q = db
     .selectFrom('feedback')
     .select([
@@ -364,17 +391,18 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
       'feedback.unit_id',
       'feedback.area_id',
       'feedback.kecamatan_code',
+      'feedback.sector',
       'feedback.search',
       // The cursor keeps the database's full (microsecond) precision; a JavaScript Date would not.
       sql<number>`(extract(epoch from feedback.created_at) * 1000000)::bigint`.as('created_us'),
     ])
     .where('feedback.moderation_state', '=', 'published')
     .where('feedback.confidential', '=', false);
-  q = whereBoardFilter(q, filter);
+  q = whereBoardFilter(q, scope);
   if (sort === 'waiting') q = q.where('feedback.status', 'not in', ['resolved', 'closed']);
   // Indonesian stemming (pelayanan ~ melayani) or exact words (names, codes).
   const tsq = sql`(websearch_to_tsquery('indonesian', ${query}) || websearch_to_tsquery('simple', ${query}))`;
-  if (search === 'all') q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
+  if (mode === 'all' && query) q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
   if (after) {
     const cmp: Expression<SqlBool> =
       sort === 'new'
@@ -390,10 +418,12 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
       : sort === 'waiting'
         ? q.orderBy('feedback.created_at', 'asc').orderBy('feedback.id', 'asc')
         : q.orderBy('feedback.support_count', 'desc').orderBy('feedback.id', 'desc');
-  let inner = q.limit(search === 'window' ? searchWindow(filter) : limit).as('f');
-  if (search === 'window') {
+  let inner = q.limit(mode === 'window' ? windowSize(lead) : limit).as('f');
+  if (mode === 'window') {
     // The window in listing order, then the matches within it, still in listing order.
-    let w = db.selectFrom(inner).selectAll('f').where(sql<SqlBool>`f.search @@ ${tsq}`);
+    let w = db.selectFrom(inner).selectAll('f');
+    for (const facet of facetsOf(filter)) if (facet !== lead) w = w.where(sql.ref(`f.${FACET_COLUMN[facet]}`), '=', filter[facet]!);
+    if (query) w = w.where(sql<SqlBool>`f.search @@ ${tsq}`);
     w =
       sort === 'new'
         ? w.orderBy('f.created_at', 'desc').orderBy('f.id', 'desc')
