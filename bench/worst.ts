@@ -1,9 +1,11 @@
 /**
- * The slowest board queries among random filter combinations (as scenario b) or search terms
- * (as scenario d): each runs twice, the second time is kept; the worst are listed with their
- * plan's scan lines. For finding which index a combination lacks.
+ * The slowest board queries among random filter combinations (as scenario b), search terms
+ * (as scenario d), or filters that always include a status (`status`: the combinations where a
+ * status's uneven spread along the listing's order matters): each runs twice, the second time is
+ * kept; the worst are listed with their plan's scan lines. For finding which index a
+ * combination lacks.
  *
- *   DATABASE_URL=postgres://... node bench/worst.ts [filters|search] [count=300] [top=12]
+ *   DATABASE_URL=postgres://... node bench/worst.ts [filters|search|status] [count=300] [top=12]
  */
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../src/server/db/schema.ts';
@@ -38,7 +40,7 @@ function make(): { filter: BoardFilter; sort: BoardSort } {
   else if (r < 0.8) f.sector = pick(SECTOR_ORDER) as BoardFilter['sector'];
   if (rand() < 0.5) f.kecamatan = pick(KEC);
   if (rand() < 0.4) f.kind = pick(KIND_ORDER) as BoardFilter['kind'];
-  if (rand() < 0.12) f.status = pick(STATUSES);
+  if (mode === 'status' || rand() < 0.12) f.status = pick(STATUSES);
   const s = rand();
   if (!f.unitId && !f.sector && !f.kind && !f.status) f.kecamatan ??= pick(KEC);
   return { filter: f, sort: s < 0.45 ? 'support' : s < 0.6 ? 'waiting' : 'new' };

@@ -18,6 +18,7 @@ import * as searchAndBoard from './2026-12-05T080000_search-and-board.ts';
 import * as similarNearest from './2026-12-05T090000_similar-nearest.ts';
 import * as similarByWords from './2026-12-05T120000_similar-by-words.ts';
 import * as contentChanges from './2026-12-05T130000_content-changes.ts';
+import * as boardStatusIndexes from './2026-12-05T140000_board-status-indexes.ts';
 import * as signUpRequests from './2026-12-05T050000_sign-up-requests.ts';
 
 /**
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T090000_similar-nearest': similarNearest,
   '2026-12-05T120000_similar-by-words': similarByWords,
   '2026-12-05T130000_content-changes': contentChanges,
+  '2026-12-05T140000_board-status-indexes': boardStatusIndexes,
   '2026-12-05T050000_sign-up-requests': signUpRequests,
 };

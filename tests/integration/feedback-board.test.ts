@@ -463,9 +463,8 @@ describeEachDb('public board', (get) => {
       await expectCompleteWalk({ urut: 'dukungan' }, 'support');
     });
 
-    // A second facet is looked for in a window of the unit's listing first, and past the window
-    // through the GIN index (selectBoardPage): 30 matches make a first page found in the window
-    // and a second page of 10 that is not.
+    // A status within a unit has listings of its own (migration 2026-12-05T140000): 30 matches
+    // make pages of 20 and 10 in each order, the same as the table gives.
     it('unit and status together: 20 + 10 in each order, the same items and order as the table gives', async () => {
       const matching = ids.filter((_, i) => i % 3 !== 0);
       const before = await db().selectFrom('feedback').select(['id', 'status']).where('id', 'in', matching).execute();

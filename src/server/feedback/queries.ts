@@ -313,18 +313,12 @@ export async function selectBoardPage(db: Db, filter: BoardFilter, sort: BoardSo
   // the database would walk the whole open-items index to find that out.
   if (sort === 'waiting' && (filter.status === 'resolved' || filter.status === 'closed')) return [];
   const query = filter.q ? filter.q.trim() : '';
-  // A status with another facet: the other facet's listing is walked, and a status is not spread
-  // evenly along it (items still open are the young, little-supported ones), which the planner
-  // cannot know. The other facets are independent enough of each other and of the orders.
-  const statusWithin = filter.status !== undefined && facetsOf(filter).length > 1;
-  if (!query && !statusWithin) return boardPageQuery(db, filter, sort, after, limit, 'none').execute();
-  // Search, or a status within another listing. The planner guesses how many items match from
-  // word frequencies, or from each facet alone, and guesses badly both ways. Words that never
-  // occur together ("puskesmas angkot") or at all, and statuses at the far end of the listing's
-  // order (items still "received" among the most supported), look common enough to walk the
-  // listing's index, which then reads most of it (tens of milliseconds to seconds); words that
-  // always occur together ("lampu jalan mati") look rare, so it collects and sorts tens of
-  // thousands of matches. So: first look among the first items of the listing (a window of
+  if (!query) return boardPageQuery(db, filter, sort, after, limit, 'none').execute();
+  // Search. The planner guesses how many items match from word frequencies and guesses badly
+  // both ways: words that never occur together ("puskesmas angkot") or at all look common enough
+  // to walk the listing's index, which then reads most of it (tens of milliseconds to seconds);
+  // words that always occur together ("lampu jalan mati") look rare, so it collects and sorts
+  // tens of thousands of matches. So: first look among the first items of the listing (a window of
   // bounded size, walked in listing order through the leading facet's index); a full page there
   // is the answer. Otherwise matches are sparse there, and the GIN index over the vector and the
   // filter columns finds them all (forced: index scans in listing order are off for that query),
@@ -348,12 +342,16 @@ function facetsOf(filter: BoardFilter): Facet[] {
 }
 
 /**
- * The facet whose listing index a window walks (the narrowest kind of listing first), or null
- * for the whole board's. "Waiting longest" has no index by status (it lists open items only).
+ * The facet whose listing index a window walks, or null for the whole board's. A status leads
+ * when it is chosen: within its own listing the other facets are spread about evenly along the
+ * order, so a window that finds few of them means few exist; within another facet's listing a
+ * status is not (closed items are old and much supported, open ones young and little
+ * supported), and an empty window would say nothing about the rest. "Waiting longest" lists
+ * open items only and has no index by status: there the narrowest kind of listing leads.
  */
 function leadFacet(filter: BoardFilter, sort: BoardSort): Facet | null {
-  if (sort === 'support' && filter.status) return 'status';
-  return facetsOf(filter).find((f) => !(f === 'status' && sort === 'waiting')) ?? null;
+  if (filter.status && sort !== 'waiting') return 'status';
+  return facetsOf(filter).find((f) => f !== 'status') ?? null;
 }
 
 const FACET_COLUMN = { unitId: 'unit_id', sector: 'sector', kecamatan: 'kecamatan_code', kind: 'kind', status: 'status' } as const;
@@ -365,11 +363,12 @@ const FACET_COLUMN = { unitId: 'unit_id', sector: 'sector', kecamatan: 'kecamata
  * pages, least at W ≈ √(limit × listing / w), w being the heap pages per window row. The whole
  * board's window walks the heap in the order it was written (newest items are neighbours, about
  * 5 to a page: w ≈ 0.2, listing ≈ 800,000: W ≈ 9,000); a facet's listing's rows are scattered
- * (w ≈ 1) and the listing is a sector, kecamatan, unit, kind or status (≤ 200,000: W ≈ 2,000).
- * Either way the worst case is about 4,000 pages on a million items.
+ * (w ≈ 1) and the listing is a sector, kecamatan, unit or kind (≤ 200,000: W ≈ 2,000), or a
+ * status (closed items are most of the board: ≤ 600,000, W ≈ 3,500). Either way the worst case
+ * is about 4,000 to 7,000 pages on a million items.
  */
 function windowSize(lead: Facet | null): number {
-  return lead ? 2000 : 8000;
+  return lead === null ? 8000 : lead === 'status' ? 4000 : 2000;
 }
 
 function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: BoardCursor | null, limit: number, mode: 'none' | 'window' | 'all') {
