@@ -50,7 +50,7 @@ import type { BoardCursor, BoardFilter, BoardSort } from '../src/server/feedback
 import { KIND_ORDER, SEARCH_TERMS, SECTOR_ORDER } from './corpus.ts';
 import { type CeilingResult, ceilingReport, measureCeilings } from './ceiling.ts';
 import { type BudgetCase, measureBudgets } from './budgets.ts';
-import { generate } from './generate.ts';
+import { generate, type GenerateResult } from './generate.ts';
 import { type LoadResult, openLoop, type Processes, waitForQuiet } from './load.ts';
 import { enablePostgresLog, timelineReport } from './timeline.ts';
 import { log, machineInfo, ms, newPool, rng, ROOT, startCluster, stopCluster, type Summary, summarize } from './lib.ts';
@@ -327,7 +327,7 @@ async function main() {
     databaseUrl = startCluster(stateFile);
     ownCluster = true;
   }
-  let generated: { seconds: number } | null = null;
+  let generated: GenerateResult | null = null;
   {
     const pool = newPool(databaseUrl, 1);
     const has = await pool.query(`select to_regclass('feedback') is not null as ok`);
@@ -714,7 +714,7 @@ async function collectInfo(pool: pg.Pool): Promise<Info> {
 function report(r: {
   started: Date;
   info: Info;
-  generated: { seconds: number } | null;
+  generated: GenerateResult | null;
   scenarios: HttpScenario[];
   sqlCases: SqlCase[];
   searchTermStats: { q: string; label: string; matches: number; summary: Summary }[];
@@ -745,7 +745,10 @@ function report(r: {
   L.push(`| feedback rows | ${info.counts.feedback!.toLocaleString('en')} (${info.counts.public!.toLocaleString('en')} published and public) |`);
   L.push(`| feedback_events / ratings | ${info.counts.events!.toLocaleString('en')} / ${info.counts.ratings!.toLocaleString('en')} |`);
   L.push(`| sizes | ${info.sizes.map((s) => `${s.name} ${s.size}`).join('; ')} |`);
-  if (r.generated) L.push(`| data generation | ${r.generated.seconds.toFixed(0)} s (bench/generate.ts, incl. index rebuild, VACUUM ANALYZE and CHECKPOINT) |`);
+  if (r.generated) {
+    const f = r.generated.flushed;
+    L.push(`| data generation | ${r.generated.seconds.toFixed(0)} s (bench/generate.ts, incl. index rebuild, VACUUM ANALYZE and CHECKPOINT)${f ? `; then \`sync\` wrote back ${f.dirtyMiB} MiB of dirty pages in ${f.seconds.toFixed(1)} s` : ''} |`);
+  }
   L.push('');
   L.push(
     `**Everything shares the same ${info.machine.nproc} cores**: the Node server (one process), PostgreSQL and the load generator run on this one machine, ` +
