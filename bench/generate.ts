@@ -31,6 +31,13 @@
  * definitions are kept in a table until rebuilt, so an interrupted run recovers them. The load
  * ends with VACUUM ANALYZE, a CHECKPOINT and a `sync`.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PGlite } from '@electric-sql/pglite';
+import { DETAIL_SENTENCES, IMPACT_SENTENCES, KECAMATAN_WEIGHTS, KIND_ORDER, OFFICER_NAMES, PLACE_PHRASES, PUSKESMAS_WEIGHT, REQUEST_SENTENCES, SECTOR_ORDER, SECTOR_TEXT, TIME_PHRASES, UNIT_WEIGHTS } from './corpus.ts';
+import { log, newPool, secondsSince } from './lib.ts';
 
 /** The kernel's dirty page-cache pages, MiB (/proc/meminfo), or -1 where there is none. */
 function dirtyMiB(): number {
@@ -41,13 +48,6 @@ function dirtyMiB(): number {
     return -1;
   }
 }
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { PGlite } from '@electric-sql/pglite';
-import { DETAIL_SENTENCES, IMPACT_SENTENCES, KECAMATAN_WEIGHTS, KIND_ORDER, OFFICER_NAMES, PLACE_PHRASES, PUSKESMAS_WEIGHT, REQUEST_SENTENCES, SECTOR_ORDER, SECTOR_TEXT, TIME_PHRASES, UNIT_WEIGHTS } from './corpus.ts';
-import { log, newPool, secondsSince } from './lib.ts';
 
 const RESPONSES = [
   'Terima kasih atas masukan Bapak/Ibu. Kami sudah menugaskan petugas untuk memeriksa di lapangan.',

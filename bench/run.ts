@@ -360,10 +360,11 @@ async function main() {
   let postgresLogOffset = 0;
   if (args.diagnose) {
     // The bench's own cluster: this run's, or one kept by --keep-cluster and reused.
-    const kept = fs.existsSync(stateFile) && /^url=(.*)$/m.exec(fs.readFileSync(stateFile, 'utf8'))?.[1] === databaseUrl;
+    const state = fs.existsSync(stateFile) ? fs.readFileSync(stateFile, 'utf8') : '';
+    const kept = /^url=(.*)$/m.exec(state)?.[1] === databaseUrl;
     if (ownCluster || kept) {
       await enablePostgresLog(pool);
-      const dir = /^dir=(.*)$/m.exec(fs.readFileSync(stateFile, 'utf8'))?.[1];
+      const dir = /^dir=(.*)$/m.exec(state)?.[1];
       postgresLog = dir ? path.join(dir, 'postgres.log') : null;
       postgresLogOffset = postgresLog && fs.existsSync(postgresLog) ? fs.statSync(postgresLog).size : 0;
     } else log('--diagnose: PostgreSQL\'s log is read only on the bench\'s own cluster (its settings are changed with ALTER SYSTEM)');

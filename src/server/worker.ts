@@ -13,6 +13,25 @@ import { pruneAlertData, runAlerts } from './alerts/service.ts';
 import { whatsappWorker } from './whatsapp-conversation/worker.ts';
 import { runRetention } from './privacy/service.ts';
 
+/** A job that takes longer than this is named in the log: it competes with requests for the CPU and the database. */
+const SLOW_JOB_MS = 1000;
+
+/**
+ * Every job run is published on this diagnostics channel as `{ job, start, ms }` (start in ms
+ * since the epoch), for tools that lay background work beside request latency
+ * (bench/probe.ts). Publishing costs nothing while nobody subscribes.
+ */
+const jobChannel = diagnostics.channel('baku:worker-job');
+
+async function timed(job: string, run: () => Promise<unknown>): Promise<void> {
+  const start = Date.now();
+  const started = performance.now();
+  await run();
+  const ms = performance.now() - started;
+  if (jobChannel.hasSubscribers) jobChannel.publish({ job, start, ms });
+  if (ms > SLOW_JOB_MS) log.warn('slow background job', { job, ms: Math.round(ms) });
+}
+
 /**
  * Background work of one process: process stored WhatsApp webhooks and deliver queued emails and
  * WhatsApp messages (every few seconds); close answered
@@ -21,25 +40,6 @@ import { runRetention } from './privacy/service.ts';
  * items are claimed with FOR UPDATE SKIP LOCKED, the digest's day in job_runs, and pruning is
  * idempotent.
  */
-/** A job that takes longer than this is named in the log: it competes with requests for the CPU and the database. */
-export const SLOW_JOB_MS = 1000;
-
-/**
- * Every job run is published on this diagnostics channel as `{ job, start, ms }` (start in ms
- * since the epoch), for tools that lay background work beside request latency
- * (bench/probe.ts). Publishing costs nothing while nobody subscribes.
- */
-export const jobChannel = diagnostics.channel('baku:worker-job');
-
-async function timed(job: string, run: () => Promise<unknown>): Promise<void> {
-  const start = Date.now();
-  const started = performance.now();
-  await run();
-  const ms = Math.round(performance.now() - started);
-  if (jobChannel.hasSubscribers) jobChannel.publish({ job, start, ms: performance.now() - started });
-  if (ms > SLOW_JOB_MS) log.warn('slow background job', { job, ms });
-}
-
 export function startWorker(config: AppConfig, intervalMs = 5000): { stop(): Promise<void> } {
   const transport = createTransport(config.smtpUrl, config.mailFrom);
   const whatsapp = whatsappWorker(config);

@@ -401,7 +401,7 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
   if (sort === 'waiting') q = q.where('feedback.status', 'not in', ['resolved', 'closed']);
   // Indonesian stemming (pelayanan ~ melayani) or exact words (names, codes).
   const tsq = sql`(websearch_to_tsquery('indonesian', ${query}) || websearch_to_tsquery('simple', ${query}))`;
-  if (mode === 'all' && query) q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
+  if (mode === 'all') q = q.where(sql<SqlBool>`feedback.search @@ ${tsq}`);
   if (after) {
     const cmp: Expression<SqlBool> =
       sort === 'new'
@@ -422,7 +422,7 @@ function boardPageQuery(db: Db, filter: BoardFilter, sort: BoardSort, after: Boa
     // The window in listing order, then the matches within it, still in listing order.
     let w = db.selectFrom(inner).selectAll('f');
     for (const facet of facetsOf(filter)) if (facet !== lead) w = w.where(sql.ref(`f.${FACET_COLUMN[facet]}`), '=', filter[facet]!);
-    if (query) w = w.where(sql<SqlBool>`f.search @@ ${tsq}`);
+    w = w.where(sql<SqlBool>`f.search @@ ${tsq}`);
     w =
       sort === 'new'
         ? w.orderBy('f.created_at', 'desc').orderBy('f.id', 'desc')
